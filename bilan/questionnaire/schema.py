@@ -1,0 +1,206 @@
+"""The questionnaire as plain, immutable data.
+
+Answer values, as stored (JSON) and as handed to the analysis core:
+
+=============  ===============================================================
+type           value
+=============  ===============================================================
+single         the chosen choice code (``str``)
+yesno          ``"yes"`` or ``"no"``
+multiple       list of choice codes, in the questionnaire's order; when the
+               question allows 'other', the code ``"other"`` may appear and
+               the free text is stored under the key ``"<CODE>.other"``
+grid           ``{row_code: column_code}`` (one column per row)
+scale          ``int`` between ``min`` and ``max``
+number         ``int`` or ``float``
+text/longtext  ``str``
+=============  ===============================================================
+
+An unanswered question has no key at all.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class QuestionType(str, Enum):
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    YESNO = "yesno"
+    GRID = "grid"
+    SCALE = "scale"
+    NUMBER = "number"
+    TEXT = "text"
+    LONGTEXT = "longtext"
+
+    @property
+    def is_choice(self) -> bool:
+        return self in (QuestionType.SINGLE, QuestionType.MULTIPLE, QuestionType.YESNO)
+
+    @property
+    def is_free_text(self) -> bool:
+        return self in (QuestionType.TEXT, QuestionType.LONGTEXT)
+
+
+OTHER_CODE = "other"
+YES_NO_CHOICES_FR = (("yes", "Oui"), ("no", "Non"))
+
+
+def other_key(question_code: str) -> str:
+    """Key under which the 'other' free text of a multiple/single choice is stored."""
+    return f"{question_code}.other"
+
+
+@dataclass(frozen=True)
+class Choice:
+    code: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Shows a question only when an earlier answer matches.
+
+    Exactly one of the operators is used:
+    ``equals`` (single/yesno/scale/number value), ``in`` (one of several
+    values), ``includes`` (a multiple choice contains the code),
+    ``answered`` (True: any answer; False: no answer).
+    Several conditions on a question must all hold (``all``) or one of them
+    (``any``), see :class:`Question`.
+    """
+
+    question: str
+    operator: str
+    value: Any = None
+
+    def holds(self, answers: dict[str, Any]) -> bool:
+        answer = answers.get(self.question)
+        if self.operator == "answered":
+            return (answer not in (None, "", [], {})) == bool(self.value)
+        if answer is None:
+            return False
+        if self.operator == "equals":
+            return answer == self.value
+        if self.operator == "in":
+            return answer in self.value
+        if self.operator == "includes":
+            return isinstance(answer, list) and self.value in answer
+        if self.operator == "not_equals":
+            return answer != self.value
+        raise ValueError(f"unknown condition operator {self.operator!r}")
+
+    def describe_fr(self) -> str:
+        if self.operator == "answered":
+            return f"si {self.question} est renseignée" if self.value else f"si {self.question} n'est pas renseignée"
+        if self.operator == "includes":
+            return f"si {self.question} comprend « {self.value} »"
+        if self.operator == "in":
+            return f"si {self.question} vaut " + " ou ".join(f"« {v} »" for v in self.value)
+        if self.operator == "not_equals":
+            return f"si {self.question} ne vaut pas « {self.value} »"
+        return f"si {self.question} vaut « {self.value} »"
+
+
+@dataclass(frozen=True)
+class Question:
+    code: str
+    type: QuestionType
+    text: str
+    section: str
+    help: str = ""
+    required: bool = False
+    choices: tuple[Choice, ...] = ()
+    other: bool = False
+    other_label: str = "Autre"
+    rows: tuple[Choice, ...] = ()
+    columns: tuple[Choice, ...] = ()
+    min: float | None = None
+    max: float | None = None
+    min_label: str = ""
+    max_label: str = ""
+    integer: bool = True
+    max_length: int | None = None
+    max_choices: int | None = None
+    conditions: tuple[Condition, ...] = ()
+    conditions_mode: str = "all"
+    short_label: str = ""
+
+    @property
+    def label(self) -> str:
+        """A short label for tables and charts."""
+        return self.short_label or self.text
+
+    def choice_label(self, code: str) -> str:
+        if code == OTHER_CODE and self.other:
+            return self.other_label
+        for choice in self.all_choices:
+            if choice.code == code:
+                return choice.label
+        return code
+
+    @property
+    def all_choices(self) -> tuple[Choice, ...]:
+        """Choices as offered, including the 'other' option when allowed."""
+        if self.type is QuestionType.YESNO and not self.choices:
+            return tuple(Choice(c, label) for c, label in YES_NO_CHOICES_FR)
+        if self.other:
+            return self.choices + (Choice(OTHER_CODE, self.other_label),)
+        return self.choices
+
+    @property
+    def choice_codes(self) -> tuple[str, ...]:
+        return tuple(choice.code for choice in self.all_choices)
+
+    @property
+    def scale_values(self) -> tuple[int, ...]:
+        if self.type is not QuestionType.SCALE:
+            return ()
+        return tuple(range(int(self.min), int(self.max) + 1))
+
+    def is_shown(self, answers: dict[str, Any]) -> bool:
+        if not self.conditions:
+            return True
+        results = (condition.holds(answers) for condition in self.conditions)
+        return any(results) if self.conditions_mode == "any" else all(results)
+
+
+@dataclass(frozen=True)
+class Section:
+    code: str
+    title: str
+    description: str = ""
+    questions: tuple[Question, ...] = ()
+
+
+@dataclass(frozen=True)
+class Questionnaire:
+    code: str
+    version: str
+    title: str
+    description: str = ""
+    language: str = "fr"
+    sections: tuple[Section, ...] = ()
+    source: str = field(default="", compare=False)
+
+    @property
+    def questions(self) -> tuple[Question, ...]:
+        return tuple(q for section in self.sections for q in section.questions)
+
+    def question(self, code: str) -> Question:
+        for question in self.questions:
+            if question.code == code:
+                return question
+        raise KeyError(code)
+
+    def section(self, code: str) -> Section:
+        for section in self.sections:
+            if section.code == code:
+                return section
+        raise KeyError(code)
+
+    @property
+    def codes(self) -> tuple[str, ...]:
+        return tuple(q.code for q in self.questions)

@@ -1,0 +1,109 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.functions import Lower
+
+from bilan.roster.uai import normalise_uai, uai_problem
+
+
+class SchoolType(models.TextChoices):
+    COLLEGE = "college", "Collège"
+    LYCEE = "lycee", "Lycée"
+    LP = "lp", "Lycée professionnel"
+    EREA = "erea", "EREA"
+    OTHER = "other", "Autre"
+
+
+class Academie(models.Model):
+    code = models.SlugField("code", max_length=40, unique=True)
+    name = models.CharField("nom", max_length=120)
+
+    class Meta:
+        verbose_name = "académie"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"Académie de {self.name}"
+
+
+class Departement(models.Model):
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="departements",
+                                 verbose_name="académie")
+    code = models.CharField("numéro", max_length=3, unique=True, help_text="Ex. 86")
+    name = models.CharField("nom", max_length=80)
+
+    class Meta:
+        verbose_name = "département"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class School(models.Model):
+    uai = models.CharField("code UAI", max_length=8, unique=True)
+    name = models.CharField("nom", max_length=200)
+    type = models.CharField("type", max_length=10, choices=SchoolType.choices)
+    commune = models.CharField("commune", max_length=120, blank=True)
+    departement = models.ForeignKey(Departement, on_delete=models.PROTECT, related_name="schools",
+                                    verbose_name="département")
+
+    class Meta:
+        verbose_name = "établissement"
+        ordering = ["name"]
+
+    def __str__(self):
+        return f"{self.name} ({self.uai})"
+
+    def clean(self):
+        self.uai = normalise_uai(self.uai)
+        problem = uai_problem(self.uai)
+        if problem:
+            raise ValidationError({"uai": problem})
+
+
+class Referent(models.Model):
+    first_name = models.CharField("prénom", max_length=80)
+    last_name = models.CharField("nom", max_length=80)
+    email = models.EmailField("courriel", max_length=254)
+    email_bad = models.BooleanField(
+        "adresse refusée", default=False,
+        help_text="Le serveur de messagerie a refusé cette adresse ; à corriger.")
+    email_bad_reason = models.CharField("motif du refus", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "référent·e"
+        verbose_name_plural = "référent·es"
+        ordering = ["last_name", "first_name"]
+        constraints = [models.UniqueConstraint(Lower("email"), name="referent_email_unique_ci")]
+
+    def __str__(self):
+        return self.full_name
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+    def save(self, *args, **kwargs):
+        self.email = (self.email or "").strip().lower()
+        super().save(*args, **kwargs)
+
+
+class Mandate(models.Model):
+    """A referent serving one school during one school year ("2023-2024")."""
+
+    referent = models.ForeignKey(Referent, on_delete=models.CASCADE, related_name="mandates",
+                                 verbose_name="référent·e")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="mandates",
+                               verbose_name="établissement")
+    school_year = models.CharField("année scolaire", max_length=9, help_text="Ex. 2023-2024")
+
+    class Meta:
+        verbose_name = "mandat"
+        ordering = ["school_year", "school__name"]
+        constraints = [
+            models.UniqueConstraint(fields=["referent", "school", "school_year"], name="mandate_unique"),
+        ]
+        indexes = [models.Index(fields=["school_year"])]
+
+    def __str__(self):
+        return f"{self.referent} — {self.school.name} ({self.school_year})"

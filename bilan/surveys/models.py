@@ -1,0 +1,147 @@
+from functools import lru_cache
+
+from django.db import models
+from django.utils import timezone
+
+from bilan.questionnaire import Questionnaire, parse_questionnaire
+from bilan.roster.models import Academie, Referent, School, SchoolType
+
+
+@lru_cache(maxsize=32)
+def _parse_cached(source_yaml: str) -> Questionnaire:
+    return parse_questionnaire(source_yaml)
+
+
+class QuestionnaireVersion(models.Model):
+    """One immutable version of a questionnaire file; campaigns point to one."""
+
+    code = models.SlugField("code", max_length=64)
+    version = models.CharField("version", max_length=32)
+    title = models.CharField("titre", max_length=200)
+    source_yaml = models.TextField("fichier source (YAML)")
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "version de questionnaire"
+        verbose_name_plural = "versions de questionnaire"
+        ordering = ["code", "-created_at"]
+        constraints = [models.UniqueConstraint(fields=["code", "version"], name="questionnaire_version_unique")]
+
+    def __str__(self):
+        return f"{self.title} (v{self.version})"
+
+    @property
+    def schema(self) -> Questionnaire:
+        return _parse_cached(self.source_yaml)
+
+
+class CampaignState(models.TextChoices):
+    DRAFT = "draft", "Brouillon"
+    OPEN = "open", "Ouverte"
+    CLOSED = "closed", "Close"
+    ARCHIVED = "archived", "Archivée"
+
+
+class Campaign(models.Model):
+    slug = models.SlugField("identifiant court", max_length=40, unique=True,
+                            help_text="Utilisé par toutes les commandes, ex. 2023-2024")
+    title = models.CharField("titre", max_length=200)
+    academie = models.ForeignKey(Academie, on_delete=models.PROTECT, related_name="campaigns",
+                                 verbose_name="académie")
+    school_year = models.CharField("année scolaire", max_length=9)
+    questionnaire = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT,
+                                      related_name="campaigns", verbose_name="questionnaire")
+    opens_at = models.DateTimeField("ouverture")
+    closes_at = models.DateTimeField("clôture")
+    state = models.CharField("état", max_length=10, choices=CampaignState.choices,
+                             default=CampaignState.DRAFT)
+    anonymous = models.BooleanField(
+        "anonyme", default=False,
+        help_text="Aucune donnée enregistrée ne relie une réponse à une personne.")
+    previous = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True,
+                                 related_name="next_campaigns", verbose_name="campagne précédente")
+
+    class Meta:
+        verbose_name = "campagne"
+        ordering = ["-school_year"]
+
+    def __str__(self):
+        return self.title
+
+    def accepts_answers(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.state == CampaignState.OPEN and self.opens_at <= now < self.closes_at
+
+
+class Invitation(models.Model):
+    """One referent invited to one campaign; strata are copied at creation."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="invitations",
+                                 verbose_name="campagne")
+    referent = models.ForeignKey(Referent, on_delete=models.PROTECT, related_name="invitations",
+                                 verbose_name="référent·e")
+    school = models.ForeignKey(School, on_delete=models.PROTECT, related_name="invitations",
+                               verbose_name="établissement")
+    school_type = models.CharField("type d'établissement", max_length=10, choices=SchoolType.choices)
+    departement_code = models.CharField("département", max_length=3)
+    created_at = models.DateTimeField("créée le", default=timezone.now)
+    opened_at = models.DateTimeField("lien ouvert le", null=True, blank=True)
+    started_at = models.DateTimeField("commencée le", null=True, blank=True)
+    submitted_at = models.DateTimeField("envoyée le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "invitation"
+        constraints = [models.UniqueConstraint(fields=["campaign", "referent"], name="invitation_unique")]
+        indexes = [models.Index(fields=["campaign", "submitted_at"])]
+
+    def __str__(self):
+        return f"{self.referent} — {self.campaign.slug}"
+
+
+class AccessToken(models.Model):
+    """A personal link. Only the SHA-256 of the token is stored.
+
+    Each message sent (invitation, reminder) may carry its own token; all of
+    an invitation's tokens stay valid, so an older e-mail still works.
+    """
+
+    invitation = models.ForeignKey(Invitation, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "lien personnel"
+        verbose_name_plural = "liens personnels"
+
+
+class ResponseStatus(models.TextChoices):
+    DRAFT = "draft", "En cours"
+    SUBMITTED = "submitted", "Envoyée"
+
+
+class Response(models.Model):
+    """The answers of one respondent, as ``{question code: value}``.
+
+    The strata (school type, département) are copied here so that analysis
+    never needs to join to people.
+    """
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="responses",
+                                 verbose_name="campagne")
+    invitation = models.OneToOneField(Invitation, on_delete=models.CASCADE, null=True, blank=True,
+                                      related_name="response", verbose_name="invitation")
+    school_type = models.CharField("type d'établissement", max_length=10, choices=SchoolType.choices)
+    departement_code = models.CharField("département", max_length=3)
+    answers = models.JSONField("réponses", default=dict)
+    status = models.CharField("état", max_length=10, choices=ResponseStatus.choices,
+                              default=ResponseStatus.DRAFT)
+    last_section = models.CharField("dernière section vue", max_length=64, blank=True)
+    submitted_on = models.DateField("envoyée le", null=True, blank=True)
+    revision = models.PositiveIntegerField("révision", default=0)
+
+    class Meta:
+        verbose_name = "réponse"
+        indexes = [models.Index(fields=["campaign", "status"])]
+
+    def __str__(self):
+        return f"Réponse {self.pk} ({self.campaign.slug})"
