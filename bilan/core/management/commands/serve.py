@@ -1,0 +1,17 @@
+import os
+import sys
+
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Sert l'application avec gunicorn (plusieurs processus sans état)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--bind", default="127.0.0.1:8000", help="adresse:port (défaut 127.0.0.1:8000)")
+        parser.add_argument("--workers", type=int, default=2, help="nombre de processus (défaut 2)")
+
+    def handle(self, *args, bind, workers, **options):
+        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
+        os.execv(gunicorn, [gunicorn, "bilan.wsgi:application", "--bind", bind, "--workers", str(workers),
+                            "--access-logfile", "-"])
