@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "bilan.core",
     "bilan.roster",
     "bilan.surveys",
+    "bilan.demo",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,52 @@
+import os
+from pathlib import Path
+
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = ("Construit l'académie de démonstration (référentiel, campagnes 2022-2023 et 2023-2024, réponses), "
+            "puis sert l'application sur 127.0.0.1:8000.")
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dir", default="bilan-demo",
+                            help="dossier de la démonstration (défaut ./bilan-demo) ; la base y est bilan.sqlite3")
+        parser.add_argument("--no-serve", action="store_true", help="construire puis s'arrêter sans servir")
+        parser.add_argument("--addr", default="127.0.0.1:8000", help="adresse:port où servir (défaut 127.0.0.1:8000)")
+        parser.add_argument("--seed", type=int, default=2024, help="graine du générateur (défaut 2024)")
+
+    def handle(self, *args, dir, no_serve, addr, seed, **options):
+        from django.conf import settings
+        from django.db import connections
+
+        demo_dir = Path(dir).resolve()
+        demo_dir.mkdir(parents=True, exist_ok=True)
+        if not os.environ.get("DATABASE_URL"):
+            # The settings point at ./bilan.sqlite3; the demo lives in its own folder.
+            settings.DATABASES["default"]["NAME"] = demo_dir / "bilan.sqlite3"
+            connections.close_all()
+            connections["default"].settings_dict["NAME"] = demo_dir / "bilan.sqlite3"
+        os.chdir(demo_dir)
+        call_command("migrate", verbosity=0)
+
+        from bilan.demo.loader import load_demo
+
+        try:
+            summary = load_demo(seed=seed, demo_dir=demo_dir, out=self.stdout)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
+        host = addr if addr.startswith("http") else f"http://{addr}"
+        self.stdout.write("")
+        self.stdout.write(self.style.SUCCESS("Démonstration prête."))
+        self.stdout.write(f"  Base de données : {summary.database}")
+        self.stdout.write(f"  Pages de l'équipe : {host}/")
+        self.stdout.write(f"  Compte pilote : {summary.pilot_username} / mot de passe : {summary.pilot_password}")
+        self.stdout.write(f"  Compte lecteur : {summary.reader_username} / mot de passe : {summary.reader_password}")
+        self.stdout.write(f"  Lien d'un·e répondant·e (campagne {summary.open_campaign}) : {host}{summary.respondent_path}")
+        for line in summary.notes:
+            self.stdout.write(f"  {line}")
+        if no_serve:
+            return
+        self.stdout.write(f"\nServeur sur {host} (Ctrl+C pour arrêter)…")
+        call_command("runserver", addr, use_reloader=False, use_threading=True)
