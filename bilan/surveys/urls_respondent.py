@@ -6,6 +6,7 @@ app_name = "respondent"
 urlpatterns = [
     path("<str:token>/", views.start, name="start"),
     path("<str:token>/section/<str:section>/", views.section, name="section"),
+    path("<str:token>/enregistre/", views.saved, name="saved"),
     path("<str:token>/envoyer/", views.review, name="review"),
     path("<str:token>/accuse-de-reception/", views.receipt, name="receipt"),
 ]

@@ -1,8 +1,213 @@
-from django.http import HttpResponse
+"""The respondent's pages, reached through a personal link ``/r/<token>/``.
+
+Thin views: resolve the link, call :mod:`bilan.surveys.respondent`, render.
+A link that cannot be used gives a French page with a fitting status
+(404 unknown or malformed, 403 not yet open, 410 closed), never a 500.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from bilan.questionnaire import AnswerErrors
+from bilan.surveys import respondent as service
+from bilan.surveys.forms import SectionForm, question_anchor
+from bilan.surveys.models import ResponseStatus
+from bilan.surveys.templatetags.respondent_fr import french_spacing
+
+TEMPLATES = "surveys/respondent/"
 
 
+def respondent_page(view):
+    """Turn link problems into their French page; keep personal pages out of caches."""
+
+    @wraps(view)
+    def wrapper(request, token, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except service.LinkError as error:
+            return link_error_page(request, token, error)
+
+    return never_cache(require_http_methods(["GET", "POST"])(wrapper))
+
+
+def link_error_page(request, token: str, error: service.LinkError):
+    invitation = error.invitation
+    can_read_receipt = (isinstance(error, service.CampaignClosed) and invitation is not None
+                        and invitation.submitted_at is not None)
+    context = {
+        "error": error,
+        "page_title": error.title,
+        "receipt_url": reverse("respondent:receipt", args=[token]) if can_read_receipt else "",
+        "start_url": (reverse("respondent:start", args=[token])
+                      if isinstance(error, service.UnknownSection) else ""),
+    }
+    return render(request, TEMPLATES + "link_error.html", context, status=error.status)
+
+
+def _common(token: str, invitation) -> dict:
+    campaign = invitation.campaign
+    return {
+        "token": token,
+        "invitation": invitation,
+        "campaign": campaign,
+        "schema": service.schema_of(invitation),
+        "closes_at_fr": service.fr_datetime(campaign.closes_at),
+        "start_url": reverse("respondent:start", args=[token]),
+    }
+
+
+def _section_url(token: str, section_code: str) -> str:
+    return reverse("respondent:section", args=[token, section_code])
+
+
+@respondent_page
 def start(request, token):
-    return HttpResponse("")
+    invitation = service.resolve(token)
+    service.mark_opened(invitation)
+    context = _common(token, invitation)
+    schema = context["schema"]
+    response = service.response_of(invitation)
+    resume = service.resume_section(schema, response)
+    context.update({
+        "page_title": invitation.campaign.title,
+        "response": response,
+        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
+        "started": bool(response and response.answers),
+        "first_url": _section_url(token, schema.sections[0].code),
+        "resume_url": _section_url(token, resume.code),
+        "resume_title": resume.title,
+        "review_url": reverse("respondent:review", args=[token]),
+        "receipt_url": reverse("respondent:receipt", args=[token]),
+        "section_count": len(schema.sections),
+    })
+    return render(request, TEMPLATES + "start.html", context)
 
 
-section = review = receipt = start
+@respondent_page
+def section(request, token, section):
+    invitation = service.resolve(token)
+    service.mark_opened(invitation)
+    context = _common(token, invitation)
+    schema = context["schema"]
+    current = service.find_section(schema, section)
+    position = service.section_position(schema, current.code)
+    answers = service.load_answers(invitation)
+    if request.method == "POST":
+        form = SectionForm(schema, current, answers, data=request.POST)
+        if form.is_valid():
+            try:
+                service.save_section(invitation, current.code, form.raw_answers())
+            except AnswerErrors as error:
+                form.add_answer_errors(error.errors)
+            else:
+                return redirect(_after_save(token, schema, position, request.POST.get("action")))
+    else:
+        form = SectionForm(schema, current, answers)
+    items = form.bound_items()
+    errors = form.error_summary() if form.is_bound else []
+    total = len(schema.sections)
+    next_title = schema.sections[position].title if position < total else "Vérification et envoi"
+    title = f"{current.title} — étape {position} sur {total}"
+    if errors:
+        title = f"Erreur : {_count_errors(len(errors))} — {title}"
+    context.update({
+        "page_title": title,
+        "section": current,
+        "form": form,
+        "items": items,
+        "errors": errors,
+        "position": position,
+        "total": total,
+        "next_title": next_title,
+        "previous_label": "Précédent",
+        "has_required": any(item.question.required for item in items),
+    })
+    return render(request, TEMPLATES + "section.html", context)
+
+
+def _count_errors(count: int) -> str:
+    return "1 réponse à corriger" if count == 1 else f"{count} réponses à corriger"
+
+
+def _after_save(token: str, schema, position: int, action: str | None) -> str:
+    if action == "quit":
+        return reverse("respondent:saved", args=[token])
+    if action == "previous":
+        if position == 1:
+            return reverse("respondent:start", args=[token])
+        return _section_url(token, schema.sections[position - 2].code)
+    if position < len(schema.sections):
+        return _section_url(token, schema.sections[position].code)
+    return reverse("respondent:review", args=[token])
+
+
+@respondent_page
+def saved(request, token):
+    invitation = service.resolve(token)
+    context = _common(token, invitation)
+    response = service.response_of(invitation)
+    resume = service.resume_section(context["schema"], response)
+    context.update({
+        "page_title": "Réponses enregistrées",
+        "resume_url": _section_url(token, resume.code),
+        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
+    })
+    return render(request, TEMPLATES + "saved.html", context)
+
+
+@respondent_page
+def review(request, token):
+    invitation = service.resolve(token)
+    service.mark_opened(invitation)
+    context = _common(token, invitation)
+    schema = context["schema"]
+    problems, submit_failed = [], False
+    if request.method == "POST":
+        try:
+            service.submit(invitation)
+        except service.IncompleteAnswers as error:
+            problems, submit_failed = error.problems, True
+        else:
+            return redirect("respondent:receipt", token=token)
+    answers = service.load_answers(invitation)
+    response = service.response_of(invitation)
+    if not submit_failed:
+        problems = service.missing_answers(schema, answers)
+    title = "Vérification et envoi de vos réponses"
+    if submit_failed:
+        title = f"Erreur : {_count_errors(len(problems))} — {title}"
+    context.update({
+        "page_title": title,
+        "summary": service.summarise(schema, answers),
+        "problems": [(_section_url(token, p.section_code) + f"#{question_anchor(schema.question(p.question_code))}", p)
+                     for p in problems],
+        "submit_failed": submit_failed,
+        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
+        "last_section_url": _section_url(token, schema.sections[-1].code),
+    })
+    return render(request, TEMPLATES + "review.html", context)
+
+
+@respondent_page
+def receipt(request, token):
+    invitation = service.resolve(token, reading_receipt=True)
+    response = service.response_of(invitation)
+    if response is None or response.status != ResponseStatus.SUBMITTED:
+        return redirect("respondent:review", token=token)
+    context = _common(token, invitation)
+    context.update({
+        "page_title": "Accusé de réception",
+        "response": response,
+        "submitted_at_fr": service.fr_datetime(invitation.submitted_at),
+        "summary": service.summarise(context["schema"], response.answers),
+        "still_open": invitation.campaign.accepts_answers(),
+        "closed_note": french_spacing(
+            f"Vous pouvez modifier vos réponses avec le même lien jusqu'au {context['closes_at_fr']}."),
+    })
+    return render(request, TEMPLATES + "receipt.html", context)

@@ -1,0 +1,390 @@
+"""Answering a campaign through a personal link: resolve, save, submit, summarise.
+
+Views stay thin: they call these functions and render. Every write happens
+inside one transaction that locks the invitation row, so a double click or
+two browser tabs never create two responses nor lose an update.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from bilan.questionnaire import AnswerErrors, Question, QuestionType, Questionnaire, Section, clean_answers
+from bilan.questionnaire.schema import OTHER_CODE, other_key
+from bilan.surveys.models import AccessToken, CampaignState, Invitation, Response, ResponseStatus
+from bilan.surveys.tokens import hash_token, looks_like_token
+
+
+# --- Link problems ---------------------------------------------------------------------------
+
+class LinkError(Exception):
+    """A link that cannot be used to answer; carries the HTTP status and a French page text."""
+
+    status = 404
+    title = "Lien introuvable"
+
+    def __init__(self, message: str, invitation: Invitation | None = None):
+        super().__init__(message)
+        self.message = message
+        self.invitation = invitation
+
+
+class MalformedLink(LinkError):
+    status = 404
+    title = "Lien incomplet ou mal copié"
+
+
+class UnknownLink(LinkError):
+    status = 404
+    title = "Lien inconnu"
+
+
+class CampaignNotYetOpen(LinkError):
+    status = 403
+    title = "Questionnaire pas encore ouvert"
+
+
+class CampaignClosed(LinkError):
+    status = 410
+    title = "Questionnaire clos"
+
+
+class UnknownSection(LinkError):
+    status = 404
+    title = "Page introuvable"
+
+
+class IncompleteAnswers(Exception):
+    """Submitting failed; ``problems`` lists each missing or wrong answer with its section."""
+
+    def __init__(self, problems: list["AnswerProblem"]):
+        self.problems = problems
+        super().__init__("; ".join(f"{p.section_code}/{p.question_code} : {p.message}" for p in problems))
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    section_code: str
+    section_title: str
+    question_code: str
+    question_text: str
+    message: str
+
+
+def fr_datetime(value) -> str:
+    """« 30 juin 2024 à 23 h 59 » in the site's time zone."""
+    local = timezone.localtime(value)
+    return f"{fr_date(local.date())} à {local.hour}\u00a0h\u00a0{local.minute:02d}"
+
+
+MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+             "septembre", "octobre", "novembre", "décembre")
+
+
+def fr_date(value) -> str:
+    day = "1er" if value.day == 1 else str(value.day)
+    return f"{day}\u00a0{MONTHS_FR[value.month - 1]} {value.year}"
+
+
+def find_invitation(token: str) -> Invitation:
+    """The invitation behind a link token, whatever the campaign's state."""
+    if not looks_like_token(token):
+        raise MalformedLink(
+            "L'adresse de ce lien est incomplète ou a été modifiée. Copiez-la à nouveau en entier "
+            "depuis le courriel d'invitation, ou cliquez directement sur le lien du courriel.")
+    access = (AccessToken.objects.select_related("invitation__campaign__questionnaire")
+              .filter(token_hash=hash_token(token)).first())
+    if access is None:
+        raise UnknownLink(
+            "Ce lien ne correspond à aucune invitation. Vérifiez que vous utilisez le lien le plus "
+            "récent reçu par courriel ; en cas de doute, écrivez à l'équipe qui vous a invité·e.")
+    return access.invitation
+
+
+def resolve(token: str, *, reading_receipt: bool = False, now=None) -> Invitation:
+    """The invitation for a link that may answer now, or raise a :class:`LinkError`.
+
+    With ``reading_receipt`` a respondent who has submitted may still read
+    their receipt once the campaign has closed.
+    """
+    invitation = find_invitation(token)
+    now = now or timezone.now()
+    if invitation.campaign.accepts_answers(now):
+        return invitation
+    if reading_receipt and invitation.submitted_at and invitation.campaign.state != CampaignState.DRAFT:
+        return invitation
+    raise state_error(invitation, now)
+
+
+def state_error(invitation: Invitation, now) -> LinkError:
+    """The link error that fits a campaign that does not accept answers at ``now``."""
+    campaign = invitation.campaign
+    if campaign.state == CampaignState.DRAFT or (campaign.state == CampaignState.OPEN and now < campaign.opens_at):
+        opening = (f" Il ouvrira le {fr_datetime(campaign.opens_at)}."
+                   if campaign.state == CampaignState.OPEN else "")
+        return CampaignNotYetOpen(
+            f"Le questionnaire « {campaign.title} » n'est pas encore ouvert.{opening} "
+            "Votre lien restera valable : gardez le courriel d'invitation.", invitation)
+    return CampaignClosed(
+        f"Le questionnaire « {campaign.title} » est clos depuis le {fr_datetime(campaign.closes_at)} : "
+        "il n'est plus possible d'y répondre ni de modifier des réponses. Merci de votre participation.",
+        invitation)
+
+
+def mark_opened(invitation: Invitation, now=None) -> None:
+    """Record the first time the link was opened (a conditional update: races are harmless)."""
+    if invitation.opened_at is None:
+        now = now or timezone.now()
+        Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
+        invitation.opened_at = now
+
+
+# --- Reading ---------------------------------------------------------------------------------
+
+def schema_of(invitation: Invitation) -> Questionnaire:
+    return invitation.campaign.questionnaire.schema
+
+
+def response_of(invitation: Invitation) -> Response | None:
+    return Response.objects.filter(invitation=invitation).first()
+
+
+def load_answers(invitation: Invitation) -> dict[str, Any]:
+    """The answers saved so far (empty before the first save)."""
+    response = response_of(invitation)
+    return dict(response.answers) if response else {}
+
+
+def find_section(schema: Questionnaire, section_code: str) -> Section:
+    try:
+        return schema.section(section_code)
+    except KeyError:
+        raise UnknownSection(f"Le questionnaire n'a pas de partie « {section_code} ».") from None
+
+
+def section_position(schema: Questionnaire, section_code: str) -> int:
+    """1-based position of a section, as shown in the stepper."""
+    return [s.code for s in schema.sections].index(section_code) + 1
+
+
+def resume_section(schema: Questionnaire, response: Response | None) -> Section:
+    """Where « Reprendre » leads: the last section saved, else the first one."""
+    if response and response.last_section:
+        for section in schema.sections:
+            if section.code == response.last_section:
+                return section
+    return schema.sections[0]
+
+
+def _base_code(key: str) -> str:
+    return key.split(".", 1)[0]
+
+
+def _is_empty(value: Any) -> bool:
+    return value is None or value == "" or value == [] or value == {}
+
+
+def drop_hidden(schema: Questionnaire, answers: dict[str, Any]) -> dict[str, Any]:
+    """Remove answers to questions that the other answers hide, until nothing changes.
+
+    Repeating handles chains (A hides B, B's absence hides C) whatever their order.
+    """
+    kept = dict(answers)
+    while True:
+        hidden = {q.code for q in schema.questions if q.code in kept and not q.is_shown(kept)}
+        if not hidden:
+            return kept
+        kept = {key: value for key, value in kept.items() if _base_code(key) not in hidden}
+
+
+# --- Writing ---------------------------------------------------------------------------------
+
+def _locked(invitation: Invitation) -> Invitation:
+    # The row lock serialises every write of one respondent (PostgreSQL);
+    # SQLite's IMMEDIATE transactions serialise the whole database anyway.
+    return (Invitation.objects.select_for_update().select_related("campaign__questionnaire")
+            .get(pk=invitation.pk))
+
+
+def _response_for(invitation: Invitation) -> Response:
+    response, _ = Response.objects.get_or_create(
+        invitation=invitation,
+        defaults={"campaign": invitation.campaign, "school_type": invitation.school_type,
+                  "departement_code": invitation.departement_code},
+    )
+    return response
+
+
+def save_section(invitation: Invitation, section_code: str, raw_answers: dict[str, Any], *,
+                 now=None) -> dict[str, Any]:
+    """Validate one section's answers, merge them with the saved ones and store them.
+
+    Answers absent from ``raw_answers`` are cleared for that section (the page
+    sends them all). Raises :class:`AnswerErrors` (nothing saved) on bad input;
+    once submitted, the section's required answers must stay present.
+    Returns all the answers as stored.
+    """
+    now = now or timezone.now()
+    schema = schema_of(invitation)
+    section = find_section(schema, section_code)
+    codes = {q.code for q in section.questions}
+    foreign = [key for key in raw_answers if _base_code(key) not in codes]
+    if foreign:
+        raise AnswerErrors({key: "question d'une autre partie" for key in foreign})
+    with transaction.atomic():
+        invitation = _locked(invitation)
+        if not invitation.campaign.accepts_answers(now):
+            raise state_error(invitation, now)
+        response = _response_for(invitation)
+        submitted = response.status == ResponseStatus.SUBMITTED
+        merged = {key: value for key, value in response.answers.items() if _base_code(key) not in codes}
+        merged.update({key: value for key, value in raw_answers.items() if not _is_empty(value)})
+        cleaned = clean_answers(schema, merged, partial=not submitted, codes=codes)
+        answers = drop_hidden(schema, cleaned)
+        response.answers = answers
+        response.last_section = section.code
+        response.revision += 1
+        response.save(update_fields=["answers", "last_section", "revision"])
+        updates = {}
+        if invitation.opened_at is None:
+            updates["opened_at"] = now
+        if invitation.started_at is None:
+            updates["started_at"] = now
+        if updates:
+            Invitation.objects.filter(pk=invitation.pk).update(**updates)
+    return answers
+
+
+def missing_answers(schema: Questionnaire, answers: dict[str, Any]) -> list[AnswerProblem]:
+    """Every problem that would stop the answers from being submitted, in questionnaire order."""
+    try:
+        clean_answers(schema, answers, partial=False)
+    except AnswerErrors as error:
+        return _problems(schema, error.errors)
+    return []
+
+
+def _problems(schema: Questionnaire, errors: dict[str, str]) -> list[AnswerProblem]:
+    problems = []
+    for section in schema.sections:
+        for question in section.questions:
+            message = errors.get(question.code) or errors.get(other_key(question.code))
+            if message:
+                problems.append(AnswerProblem(section.code, section.title, question.code, question.text,
+                                              message[:1].upper() + message[1:]))
+    return problems
+
+
+def submit(invitation: Invitation, *, now=None) -> Response:
+    """Send the answers: full validation, then the response becomes submitted, once.
+
+    A second call (double click, second tab, two requests at once) finds the
+    response already submitted and changes nothing. Raises
+    :class:`IncompleteAnswers` naming each section and question to fix.
+    """
+    now = now or timezone.now()
+    schema = schema_of(invitation)
+    with transaction.atomic():
+        invitation = _locked(invitation)
+        if not invitation.campaign.accepts_answers(now):
+            raise state_error(invitation, now)
+        response = _response_for(invitation)
+        if response.status == ResponseStatus.SUBMITTED:
+            return response
+        try:
+            cleaned = clean_answers(schema, response.answers, partial=False)
+        except AnswerErrors as error:
+            raise IncompleteAnswers(_problems(schema, error.errors)) from None
+        response.answers = drop_hidden(schema, cleaned)
+        response.status = ResponseStatus.SUBMITTED
+        response.submitted_on = timezone.localdate(now)
+        response.revision += 1
+        # Strata as of the invitation, in case the response predates a roster fix.
+        response.school_type = invitation.school_type
+        response.departement_code = invitation.departement_code
+        response.save()
+        updates = {"submitted_at": now}
+        if invitation.started_at is None:
+            updates["started_at"] = now
+        if invitation.opened_at is None:
+            updates["opened_at"] = now
+        Invitation.objects.filter(pk=invitation.pk).update(**updates)
+    return response
+
+
+# --- Summaries (review page, receipt) -------------------------------------------------------
+
+@dataclass
+class AnswerLine:
+    code: str
+    text: str
+    value: str
+    items: list[str] = field(default_factory=list)
+    answered: bool = True
+    required: bool = False
+
+
+@dataclass
+class SectionSummary:
+    code: str
+    title: str
+    position: int
+    lines: list[AnswerLine]
+
+
+def _fr_number(value: Any) -> str:
+    if isinstance(value, float) and not value.is_integer():
+        return str(value).replace(".", ",")
+    return str(int(value)) if isinstance(value, (int, float)) else str(value)
+
+
+def display_answer(question: Question, answers: dict[str, Any]) -> tuple[str, list[str]]:
+    """An answer as French text (and as a list for several items)."""
+    value = answers.get(question.code)
+    other_text = answers.get(other_key(question.code), "")
+
+    def label(code: str) -> str:
+        text = question.choice_label(code)
+        return f"{text} : {other_text}" if code == OTHER_CODE and other_text else text
+
+    if question.type in (QuestionType.SINGLE, QuestionType.YESNO):
+        return label(value), []
+    if question.type is QuestionType.MULTIPLE:
+        items = [label(code) for code in value]
+        return " ; ".join(items), items
+    if question.type is QuestionType.GRID:
+        items = [f"{row.label} : {_column_label(question, value[row.code])}"
+                 for row in question.rows if row.code in value]
+        return " ; ".join(items), items
+    if question.type in (QuestionType.SCALE, QuestionType.NUMBER):
+        return _fr_number(value), []
+    return str(value), []
+
+
+def _column_label(question: Question, code: str) -> str:
+    for column in question.columns:
+        if column.code == code:
+            return column.label
+    return code
+
+
+def summarise(schema: Questionnaire, answers: dict[str, Any]) -> list[SectionSummary]:
+    """Each section with its shown questions and the answers given, in order."""
+    summaries = []
+    for position, section in enumerate(schema.sections, start=1):
+        lines = []
+        for question in section.questions:
+            if not question.is_shown(answers):
+                continue
+            if _is_empty(answers.get(question.code)):
+                lines.append(AnswerLine(question.code, question.text, "Sans réponse", answered=False,
+                                        required=question.required))
+                continue
+            value, items = display_answer(question, answers)
+            lines.append(AnswerLine(question.code, question.text, value, items, required=question.required))
+        summaries.append(SectionSummary(section.code, section.title, position, lines))
+    return summaries
