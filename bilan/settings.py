@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "dsfr",
+    "widget_tweaks",  # django-dsfr's field templates load it
     "django_tasks",
     "django_tasks_db",
     "bilan.core",
