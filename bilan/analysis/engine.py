@@ -1,0 +1,608 @@
+"""The analysis engine: one columnar pass, then plain results.
+
+Every count the results need (per option, per grid cell, bases, sums for
+means) is an additive statistic, so the engine computes them all in a single
+``group_by`` over the stratum cell (school type × département) with one
+aggregation per count. That small cube (cells × counts) is the sufficient
+statistic for the totals, both breakdowns (sums of cells), the response
+rates and the post-stratified estimates (weighted sums of cells). Only
+medians and a number's distribution need a second, global query.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any, Mapping, Sequence
+
+import numpy as np
+import polars as pl
+
+from bilan.analysis.results import (
+    Base,
+    Breakdown,
+    BreakdownCell,
+    BreakdownRow,
+    CampaignResults,
+    Comparison,
+    Estimate,
+    GridRow,
+    MeanComparison,
+    NumericSummary,
+    QuestionResult,
+    Rate,
+    ResponseRates,
+    WeightingSummary,
+)
+from bilan.analysis.stats import (
+    SIGNIFICANCE_LEVEL,
+    percent,
+    percent_rounded,
+    two_means_test,
+    two_proportion_test,
+    wilson_interval,
+)
+from bilan.analysis.suppression import suppress_table, suppress_vector
+from bilan.analysis.table import (
+    DEPARTEMENT_COLUMN,
+    SCHOOL_TYPE_COLUMN,
+    AnalysisError,
+    AnswerTable,
+    answer_columns,
+    column_name,
+)
+from bilan.analysis.weighting import poststratification
+from bilan.questionnaire.schema import Condition, Question, QuestionType, Questionnaire
+
+CELL_COLUMN = "_cell"
+DIMENSIONS = ("school_type", "departement_code")
+MAX_NUMBER_DISTRIBUTION = 30
+SCHOOL_TYPE_LABELS_FR = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel",
+                         "erea": "EREA", "other": "Autre", "unknown": "Non renseigné"}
+
+Roster = Mapping[tuple[str, str], int]
+GridGroups = Mapping[str, Mapping[str, Sequence[str]]]
+
+
+def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster | None = None,
+            previous: AnswerTable | CampaignResults | None = None,
+            previous_questionnaire: Questionnaire | None = None, small_cell: int = 5,
+            weights: str | None = "poststrat", grid_groups: GridGroups | None = None,
+            breakdowns: bool = True) -> CampaignResults:
+    """Analyse every question of ``questionnaire`` over ``table``.
+
+    ``roster`` maps ``(school_type, departement_code)`` to the number of people
+    invited: it gives response rates and, with ``weights="poststrat"``,
+    post-stratified estimates beside the raw ones. ``previous`` is last
+    year's table (answers to ``previous_questionnaire``, by default the same
+    questionnaire) or its results; questions and options are matched on their
+    codes. Breakdown cells under ``small_cell`` answers are suppressed (0: no
+    suppression). ``grid_groups`` names groups of grid columns, e.g.
+    ``{"RES_KNOWLEDGE": {"known_or_used": ["known", "used"]}}``.
+    """
+    if weights not in ("poststrat", None):
+        raise AnalysisError(f"pondération « {weights} » inconnue (valeurs : poststrat ou aucune)")
+    if small_cell is None or small_cell < 0:
+        raise AnalysisError("le seuil de secret statistique doit être un entier positif ou nul")
+    _check_grid_groups(questionnaire, grid_groups or {})
+    previous_results = None
+    if isinstance(previous, AnswerTable):
+        previous_results = analyse(previous_questionnaire or questionnaire, previous, small_cell=small_cell,
+                                   weights=None, grid_groups=grid_groups, breakdowns=False)
+    elif isinstance(previous, CampaignResults):
+        previous_results = previous
+    elif previous is not None:
+        raise AnalysisError("l'année précédente doit être une table de réponses ou des résultats")
+    cube = _Cube(questionnaire, table)
+    return _Builder(questionnaire, table, cube, roster=roster, weights=weights, small_cell=small_cell,
+                    grid_groups=grid_groups or {}, previous=previous_results,
+                    breakdowns=breakdowns).build()
+
+
+def _check_grid_groups(questionnaire: Questionnaire, grid_groups: GridGroups) -> None:
+    for code, groups in grid_groups.items():
+        try:
+            question = questionnaire.question(code)
+        except KeyError:
+            raise AnalysisError(f"groupes de colonnes : question {code} inconnue") from None
+        if question.type is not QuestionType.GRID:
+            raise AnalysisError(f"groupes de colonnes : la question {code} n'est pas une grille")
+        known = {column.code for column in question.columns}
+        for name, columns in groups.items():
+            unknown = [c for c in columns if c not in known]
+            if unknown:
+                raise AnalysisError(f"groupe « {name} » de la question {code} : colonne(s) inconnue(s) "
+                                    + ", ".join(f"« {c} »" for c in unknown))
+
+
+# --------------------------------------------------------------------- conditions
+def _answered_expr(question: Question, table: AnswerTable) -> pl.Expr:
+    columns = answer_columns(question)
+    if question.type is QuestionType.GRID:
+        return pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
+    if question.type.is_free_text and table.frame.schema[columns[0]] == pl.Boolean:
+        return pl.col(columns[0]).fill_null(False)
+    return pl.col(columns[0]).is_not_null()
+
+
+def _condition_expr(condition: Condition, questionnaire: Questionnaire, table: AnswerTable) -> pl.Expr:
+    """The condition as a boolean expression, mirroring ``Condition.holds`` on stored answers."""
+    target = questionnaire.question(condition.question)
+    operator, value = condition.operator, condition.value
+    answered = _answered_expr(target, table)
+    if operator == "answered":
+        return answered if value else ~answered
+    qtype = target.type
+    if qtype is QuestionType.MULTIPLE:
+        if operator == "includes":
+            if value not in target.choice_codes:
+                return pl.lit(False)
+            return pl.col(column_name(target.code, value)).fill_null(False)
+        # A list answer never equals a code nor belongs to a list of codes.
+        return answered if operator == "not_equals" else pl.lit(False)
+    if qtype is QuestionType.GRID or operator == "includes":
+        return answered if operator == "not_equals" else pl.lit(False)
+    column = pl.col(target.code)
+    if qtype.is_choice:
+        index = {code: i for i, code in enumerate(target.choice_codes)}
+        if operator == "in":
+            positions = [index[v] for v in value if v in index]
+            return column.is_in(positions).fill_null(False) if positions else pl.lit(False)
+        position = index.get(value)
+        if operator == "equals":
+            return (column == position).fill_null(False) if position is not None else pl.lit(False)
+        return (answered & (column != position).fill_null(True)) if position is not None else answered
+    if qtype.is_free_text and table.frame.schema[target.code] == pl.Boolean:
+        raise AnalysisError(f"la condition sur la réponse libre {target.code} demande son texte, "
+                            "absent de la table (seule la présence d'une réponse y figure)")
+    if operator == "in":
+        values = [v for v in value if not isinstance(v, bool)]
+        return column.is_in(values).fill_null(False) if values else pl.lit(False)
+    if isinstance(value, bool) or (qtype.is_free_text and not isinstance(value, str)) or (
+            not qtype.is_free_text and not isinstance(value, (int, float))):
+        return answered if operator == "not_equals" else pl.lit(False)
+    if operator == "equals":
+        return (column == value).fill_null(False)
+    return answered & (column != value).fill_null(True)
+
+
+def _asked_expr(question: Question, questionnaire: Questionnaire, table: AnswerTable) -> pl.Expr | None:
+    if not question.conditions:
+        return None
+    parts = [_condition_expr(c, questionnaire, table) for c in question.conditions]
+    return pl.any_horizontal(parts) if question.conditions_mode == "any" else pl.all_horizontal(parts)
+
+
+# --------------------------------------------------------------------- the cube
+class _Cube:
+    """Counts per stratum cell for every question, from one group-by."""
+
+    def __init__(self, questionnaire: Questionnaire, table: AnswerTable):
+        self.table = table
+        self.n_st = len(table.school_types)
+        self.n_dep = max(len(table.departements), 1)
+        self.n_cells = self.n_st * self.n_dep
+        self.expressions: list[pl.Expr] = [pl.len()]
+        self.count_slots: list[int] = [0]
+        self.slots: dict[tuple, int] = {("respondents",): 0}
+        self.global_expressions: list[pl.Expr] = []
+        self.asked_columns: list[pl.Expr] = []
+        for question in questionnaire.questions:
+            self._plan(question, questionnaire)
+        frame = table.frame.lazy().with_columns(
+            (pl.col(SCHOOL_TYPE_COLUMN).cast(pl.UInt32) * self.n_dep
+             + pl.col(DEPARTEMENT_COLUMN).cast(pl.UInt32)).alias(CELL_COLUMN),
+            *self.asked_columns,
+        )
+        grouped = frame.group_by(CELL_COLUMN).agg(
+            [expr.cast(pl.Float64).alias(f"s{i}") for i, expr in enumerate(self.expressions)])
+        queries = [grouped]
+        if self.global_expressions:
+            queries.append(frame.select(self.global_expressions))
+        collected = pl.collect_all(queries)
+        matrix = np.full((self.n_cells, len(self.expressions)), np.nan)
+        grouped_frame = collected[0]
+        if grouped_frame.height:
+            cells = grouped_frame.get_column(CELL_COLUMN).to_numpy().astype(np.int64)
+            matrix[cells] = grouped_frame.drop(CELL_COLUMN).to_numpy()
+        matrix[:, self.count_slots] = np.nan_to_num(matrix[:, self.count_slots])
+        self.matrix = matrix
+        self.globals = collected[1].row(0, named=True) if len(collected) > 1 else {}
+        st_of_cell = np.arange(self.n_cells) // self.n_dep
+        dep_of_cell = np.arange(self.n_cells) % self.n_dep
+        self.indicators = {
+            "school_type": (st_of_cell[None, :] == np.arange(self.n_st)[:, None]).astype(float),
+            "departement_code": (dep_of_cell[None, :] == np.arange(self.n_dep)[:, None]).astype(float),
+        }
+        counts = np.where(np.isnan(matrix), 0.0, matrix)
+        self.totals = counts.sum(axis=0)
+        self.by = {name: indicator @ counts for name, indicator in self.indicators.items()}
+
+    def _add(self, key: tuple, expr: pl.Expr, *, count: bool = True) -> None:
+        self.slots[key] = len(self.expressions)
+        if count:
+            self.count_slots.append(len(self.expressions))
+        self.expressions.append(expr)
+
+    def _plan(self, question: Question, questionnaire: Questionnaire) -> None:
+        code = question.code
+        asked = _asked_expr(question, questionnaire, self.table)
+        if asked is not None:
+            asked_name = f"{code}|#asked"
+            self.asked_columns.append(asked.alias(asked_name))
+            asked = pl.col(asked_name)
+            self._add((code, "asked"), asked.sum())
+        else:
+            self.slots[(code, "asked")] = 0
+
+        def count(expr: pl.Expr) -> pl.Expr:
+            return (expr & asked if asked is not None else expr).sum()
+
+        def masked(expr: pl.Expr) -> pl.Expr:
+            return pl.when(asked).then(expr) if asked is not None else expr
+
+        qtype = question.type
+        self._add((code, "answered"), count(_answered_expr(question, self.table)))
+        if qtype is QuestionType.MULTIPLE:
+            for option in question.choice_codes:
+                self._add((code, option), count(pl.col(column_name(code, option))))
+        elif qtype.is_choice:
+            for index, option in enumerate(question.choice_codes):
+                self._add((code, option), count(pl.col(code) == index))
+        elif qtype is QuestionType.GRID:
+            for row in question.rows:
+                column = pl.col(column_name(code, row.code))
+                self._add((code, row.code, "answered"), count(column.is_not_null()))
+                for index, grid_column in enumerate(question.columns):
+                    self._add((code, row.code, grid_column.code), count(column == index))
+        elif qtype in (QuestionType.SCALE, QuestionType.NUMBER):
+            value = masked(pl.col(code).cast(pl.Float64))
+            self._add((code, "sum"), value.sum())
+            self._add((code, "sumsq"), (value * value).sum())
+            self._add((code, "min"), value.min(), count=False)
+            self._add((code, "max"), value.max(), count=False)
+            if qtype is QuestionType.SCALE:
+                for scale_value in question.scale_values:
+                    self._add((code, str(scale_value)), count(pl.col(code) == scale_value))
+            self.global_expressions.append(value.median().alias(f"{code}|median"))
+            if qtype is QuestionType.NUMBER:
+                self.global_expressions.append(
+                    value.drop_nulls().unique().head(MAX_NUMBER_DISTRIBUTION + 1).implode().alias(f"{code}|values"))
+
+    # -- accessors
+    def slot(self, *key) -> int:
+        return self.slots[key]
+
+    def total(self, *key) -> float:
+        return float(self.totals[self.slots[key]])
+
+    def cells(self, *key) -> np.ndarray:
+        return np.nan_to_num(self.matrix[:, self.slots[key]])
+
+    def by_stratum(self, dimension: str, *key) -> np.ndarray:
+        return self.by[dimension][:, self.slots[key]]
+
+    def extreme(self, kind: str, *key) -> float | None:
+        values = self.matrix[:, self.slots[key]]
+        values = values[~np.isnan(values)]
+        if not values.size:
+            return None
+        return float(values.min() if kind == "min" else values.max())
+
+
+# --------------------------------------------------------------------- results
+class _Builder:
+    def __init__(self, questionnaire, table, cube, *, roster, weights, small_cell, grid_groups, previous,
+                 breakdowns):
+        self.questionnaire = questionnaire
+        self.table = table
+        self.cube = cube
+        self.small_cell = small_cell
+        self.grid_groups = grid_groups
+        self.previous = previous
+        self.with_breakdowns = breakdowns
+        self.n = int(cube.total("respondents"))
+        self.respondent_cells = cube.cells("respondents")
+        self.levels = {"school_type": table.school_types, "departement_code": table.departements}
+        self.roster = _check_roster(roster) if roster is not None else None
+        self.weighting = None
+        self.weight_vector = None
+        self.notes: list[str] = []
+        if weights == "poststrat" and self.roster is not None and self.n:
+            self.weighting = poststratification(self._sample_by_cell(), self.roster, SCHOOL_TYPE_LABELS_FR)
+            self.weight_vector = np.array([self.weighting.weights.get(self._cell_key(c), 0.0)
+                                           for c in range(cube.n_cells)])
+        elif weights == "poststrat" and self.roster is None:
+            self.notes.append("pas de référentiel fourni : estimations non pondérées")
+
+    def _cell_key(self, cell: int) -> tuple[str, str]:
+        st, dep = divmod(cell, self.cube.n_dep)
+        departements = self.table.departements or ("unknown",)
+        return self.table.school_types[st], departements[dep]
+
+    def _sample_by_cell(self) -> dict[tuple[str, str], int]:
+        return {self._cell_key(c): int(n) for c, n in enumerate(self.respondent_cells) if n}
+
+    def build(self) -> CampaignResults:
+        questions = [self._question(q) for q in self.questionnaire.questions]
+        by = {dim: {level: int(n) for level, n in zip(self.levels[dim], self.cube.by_stratum(dim, "respondents"))}
+              for dim in DIMENSIONS}
+        weighting = None
+        if self.weighting is not None:
+            w = self.weighting
+            weighting = WeightingSummary(
+                method="poststrat", population=w.population, respondents=w.respondents,
+                effective_n=w.effective_n,
+                weights={f"{st} × {dep}": weight for (st, dep), weight in sorted(w.weights.items())},
+                notes=w.notes)
+        return CampaignResults(
+            questionnaire_code=self.questionnaire.code,
+            questionnaire_version=self.questionnaire.version,
+            respondents=self.n,
+            small_cell=self.small_cell,
+            respondents_by_school_type=by["school_type"],
+            respondents_by_departement=by["departement_code"],
+            questions=questions,
+            response_rates=self._response_rates() if self.roster is not None else None,
+            weighting=weighting,
+            previous_respondents=self.previous.respondents if self.previous else None,
+            previous_questionnaire_version=self.previous.questionnaire_version if self.previous else None,
+            notes=self.notes,
+        )
+
+    # -- questions
+    def _question(self, question: Question) -> QuestionResult:
+        cube, code = self.cube, question.code
+        base = Base(self.n, int(cube.total(code, "asked")), int(cube.total(code, "answered")))
+        result = QuestionResult(code=code, type=question.type.value, text=question.text, label=question.label,
+                                section=question.section, base=base)
+        previous_question = self._previous_question(question, result)
+        qtype = question.type
+        if qtype.is_choice:
+            mentions = sum(cube.total(code, option) for option in question.choice_codes)
+            for option in question.all_choices:
+                estimate = self._estimate(option.code, question.choice_label(option.code), (code, option.code),
+                                          base, mentions if qtype is QuestionType.MULTIPLE else None)
+                if previous_question is not None:
+                    estimate.previous = self._compare(estimate, _find(previous_question.options, option.code))
+                result.options.append(estimate)
+            order = {option.code: i for i, option in enumerate(result.options)}
+            result.ranking = [o.code for o in sorted(result.options, key=lambda o: (-o.count, order[o.code]))]
+            if self.with_breakdowns:
+                result.breakdowns = [self._breakdown(dim, None, [(o, (code, o)) for o in question.choice_codes],
+                                                     (code, "asked"), (code, "answered"))
+                                     for dim in DIMENSIONS]
+        elif qtype is QuestionType.GRID:
+            for row in question.rows:
+                result.rows.append(self._grid_row(question, row, previous_question))
+                if self.with_breakdowns:
+                    cells = [(c.code, (code, row.code, c.code)) for c in question.columns]
+                    result.breakdowns.extend(self._breakdown(dim, row.code, cells, (code, "asked"),
+                                                             (code, row.code, "answered"))
+                                             for dim in DIMENSIONS)
+        elif qtype in (QuestionType.SCALE, QuestionType.NUMBER):
+            result.numeric = self._numeric(question, base, previous_question)
+            if self.with_breakdowns:
+                result.breakdowns = [self._numeric_breakdown(question, dim) for dim in DIMENSIONS]
+        return result
+
+    def _previous_question(self, question: Question, result: QuestionResult) -> QuestionResult | None:
+        if self.previous is None:
+            return None
+        try:
+            previous = self.previous.question(question.code)
+        except KeyError:
+            result.notes.append("question absente de l'année précédente : pas de comparaison")
+            return None
+        compatible = {QuestionType.SINGLE.value, QuestionType.YESNO.value}
+        if previous.type != question.type.value and not {previous.type, question.type.value} <= compatible:
+            result.notes.append(f"type différent l'année précédente ({previous.type}) : pas de comparaison")
+            return None
+        return previous
+
+    def _estimate(self, code: str, label: str, key: tuple, base: Base, mentions: float | None,
+                  answered: float | None = None, cells: np.ndarray | None = None) -> Estimate:
+        count = int(self.cube.total(*key)) if cells is None else int(cells.sum())
+        answered = base.answered if answered is None else answered
+        interval = wilson_interval(count, self.n)
+        estimate = Estimate(
+            code=code, label=label, count=count,
+            percent=percent(count, self.n),
+            percent_of_asked=percent(count, base.asked),
+            percent_of_answered=percent(count, answered),
+            percent_rounded=percent_rounded(count, self.n),
+            ci95=(100 * interval[0], 100 * interval[1]) if interval else None,
+            percent_of_mentions=percent(count, mentions) if mentions is not None else None,
+        )
+        if self.weight_vector is not None:
+            per_cell = self.cube.cells(*key) if cells is None else cells
+            self._weigh(estimate, per_cell)
+        return estimate
+
+    def _weigh(self, estimate: Estimate, per_cell: np.ndarray) -> None:
+        weighted_base = float(self.weight_vector @ self.respondent_cells)
+        if weighted_base <= 0:
+            return
+        share = float(self.weight_vector @ per_cell) / weighted_base
+        estimate.weighted_percent = 100 * share
+        n_eff = self.weighting.effective_n
+        interval = wilson_interval(share * n_eff, n_eff)
+        estimate.weighted_ci95 = (100 * interval[0], 100 * interval[1]) if interval else None
+
+    def _compare(self, estimate: Estimate, previous: Estimate | None) -> Comparison | None:
+        if previous is None:
+            return None
+        previous_base = self.previous.respondents
+        test = two_proportion_test(estimate.count, self.n, previous.count, previous_base)
+        previous_percent = percent(previous.count, previous_base)
+        difference = (estimate.percent - previous_percent
+                      if estimate.percent is not None and previous_percent is not None else None)
+        return Comparison(
+            previous_count=previous.count, previous_base=previous_base, previous_percent=previous_percent,
+            difference_points=difference,
+            z=test[0] if test else None, p_value=test[1] if test else None,
+            significant=bool(test and test[1] < SIGNIFICANCE_LEVEL),
+        )
+
+    def _grid_row(self, question: Question, row, previous_question: QuestionResult | None) -> GridRow:
+        code = question.code
+        base = Base(self.n, int(self.cube.total(code, "asked")), int(self.cube.total(code, row.code, "answered")))
+        previous_row = None
+        if previous_question is not None:
+            previous_row = next((r for r in previous_question.rows if r.code == row.code), None)
+
+        def compared(estimate: Estimate, kind: str) -> Estimate:
+            if previous_row is not None:
+                estimate.previous = self._compare(estimate, _find(getattr(previous_row, kind), estimate.code))
+            return estimate
+
+        columns = [compared(self._estimate(c.code, c.label, (code, row.code, c.code), base, None), "columns")
+                   for c in question.columns]
+        cumulative = []
+        for k in range(1, len(question.columns)):
+            chosen = question.columns[k:]
+            cells = sum(self.cube.cells(code, row.code, c.code) for c in chosen)
+            label = " ou ".join(f"« {c.label} »" for c in chosen)
+            cumulative.append(compared(self._estimate(f"at_least_{question.columns[k].code}", label, (), base, None,
+                                                      cells=cells), "cumulative"))
+        groups = []
+        for name, members in self.grid_groups.get(code, {}).items():
+            cells = sum(self.cube.cells(code, row.code, member) for member in members)
+            label = " ou ".join(f"« {c.label} »" for c in question.columns if c.code in members)
+            groups.append(compared(self._estimate(name, label, (), base, None, cells=np.asarray(cells, float)),
+                                   "groups"))
+        return GridRow(code=row.code, label=row.label, base=base, columns=columns, cumulative=cumulative,
+                       groups=groups)
+
+    def _numeric(self, question: Question, base: Base, previous_question: QuestionResult | None) -> NumericSummary:
+        cube, code = self.cube, question.code
+        n = base.answered
+        total, total_sq = cube.total(code, "sum"), cube.total(code, "sumsq")
+        mean = total / n if n else None
+        variance = max(total_sq / n - mean * mean, 0.0) * n / (n - 1) if n > 1 else None
+        median = cube.globals.get(f"{code}|median")
+        summary = NumericSummary(
+            n=n, mean=mean, median=median, min=cube.extreme("min", code, "min"),
+            max=cube.extreme("max", code, "max"), std=math.sqrt(variance) if variance is not None else None,
+            distribution=None)
+        if question.type is QuestionType.SCALE:
+            summary.distribution = [self._estimate(str(v), str(v), (code, str(v)), base, None)
+                                    for v in question.scale_values]
+        else:
+            values = cube.globals.get(f"{code}|values")
+            if values is not None and len(values) <= MAX_NUMBER_DISTRIBUTION:
+                summary.distribution = self._number_distribution(question, sorted(values), base)
+        if self.weight_vector is not None and n:
+            answered_cells = cube.cells(code, "answered")
+            weighted_n = float(self.weight_vector @ answered_cells)
+            if weighted_n > 0:
+                summary.weighted_mean = float(self.weight_vector @ cube.cells(code, "sum")) / weighted_n
+        if previous_question is not None and previous_question.numeric is not None:
+            prev = previous_question.numeric
+            test = None
+            if mean is not None and prev.mean is not None and summary.std is not None and prev.std is not None:
+                test = two_means_test(mean, summary.std ** 2, n, prev.mean, prev.std ** 2, prev.n)
+            summary.previous = MeanComparison(
+                previous_n=prev.n, previous_mean=prev.mean,
+                difference=(mean - prev.mean) if mean is not None and prev.mean is not None else None,
+                z=test[0] if test else None, p_value=test[1] if test else None,
+                significant=bool(test and test[1] < SIGNIFICANCE_LEVEL))
+        return summary
+
+    def _number_distribution(self, question: Question, values: list[float], base: Base) -> list[Estimate]:
+        asked = _asked_expr(question, self.questionnaire, self.table)
+        column = pl.col(question.code)
+        frame = self.table.frame.lazy()
+        if asked is not None:
+            frame = frame.filter(asked)
+        counts = dict(frame.group_by(question.code).len().drop_nulls().collect().iter_rows())
+        result = []
+        for value in values:
+            label = str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
+            count = int(counts.get(value, 0))
+            interval = wilson_interval(count, self.n)
+            result.append(Estimate(
+                code=label, label=label, count=count, percent=percent(count, self.n),
+                percent_of_asked=percent(count, base.asked), percent_of_answered=percent(count, base.answered),
+                percent_rounded=percent_rounded(count, self.n),
+                ci95=(100 * interval[0], 100 * interval[1]) if interval else None))
+        del column
+        return result
+
+    # -- breakdowns
+    def _breakdown(self, dimension: str, grid_row: str | None, cells: list[tuple[str, tuple]],
+                   asked_key: tuple, answered_key: tuple) -> Breakdown:
+        levels = self.levels[dimension]
+        respondents = self.cube.by_stratum(dimension, "respondents")
+        asked = self.cube.by_stratum(dimension, *asked_key)
+        answered = self.cube.by_stratum(dimension, *answered_key)
+        counts = [[int(self.cube.by_stratum(dimension, *key)[s]) for _, key in cells] for s in range(len(levels))]
+        bases = [int(answered[s]) for s in range(len(levels))]
+        hidden = suppress_table(counts, bases, self.small_cell)
+        rows = []
+        for s, level in enumerate(levels):
+            row_cells = []
+            for c, (code, _) in enumerate(cells):
+                count = None if hidden[s][c] else counts[s][c]
+                row_cells.append(BreakdownCell(
+                    code=code, count=count,
+                    percent=percent(count, respondents[s]) if count is not None else None,
+                    percent_of_answered=percent(count, bases[s]) if count is not None else None,
+                    suppressed=hidden[s][c]))
+            rows.append(BreakdownRow(stratum=level, respondents=int(respondents[s]), asked=int(asked[s]),
+                                     answered=bases[s], suppressed=bases[s] < self.small_cell, cells=row_cells))
+        return Breakdown(dimension=dimension, grid_row=grid_row, rows=rows)
+
+    def _numeric_breakdown(self, question: Question, dimension: str) -> Breakdown:
+        code = question.code
+        levels = self.levels[dimension]
+        respondents = self.cube.by_stratum(dimension, "respondents")
+        asked = self.cube.by_stratum(dimension, code, "asked")
+        answered = [int(v) for v in self.cube.by_stratum(dimension, code, "answered")]
+        sums = self.cube.by_stratum(dimension, code, "sum")
+        hidden = suppress_vector(answered, self.small_cell)
+        rows = [BreakdownRow(stratum=level, respondents=int(respondents[s]), asked=int(asked[s]),
+                             answered=answered[s], suppressed=answered[s] < self.small_cell, cells=[],
+                             mean=None if hidden[s] or not answered[s] else float(sums[s] / answered[s]),
+                             mean_suppressed=hidden[s])
+                for s, level in enumerate(levels)]
+        return Breakdown(dimension=dimension, grid_row=None, rows=rows)
+
+    # -- response rates
+    def _response_rates(self) -> ResponseRates:
+        sample = self._sample_by_cell()
+        cells = sorted(set(self.roster) | set(sample))
+
+        def rate(name: str, keys) -> Rate:
+            invited = sum(self.roster.get(k, 0) for k in keys)
+            answered = sum(sample.get(k, 0) for k in keys)
+            interval = wilson_interval(answered, invited) if invited and answered <= invited else None
+            return Rate(stratum=name, invited=invited, respondents=answered, percent=percent(answered, invited),
+                        ci95=(100 * interval[0], 100 * interval[1]) if interval else None)
+
+        school_types = _ordered({st for st, _ in cells}, self.table.school_types)
+        departements = _ordered({dep for _, dep in cells}, self.table.departements)
+        return ResponseRates(
+            overall=rate("ensemble", cells),
+            by_school_type=[rate(st, [c for c in cells if c[0] == st]) for st in school_types],
+            by_departement=[rate(dep, [c for c in cells if c[1] == dep]) for dep in departements],
+            by_cell=[rate(f"{st} × {dep}", [(st, dep)]) for st, dep in cells],
+        )
+
+
+def _ordered(values: set[str], preferred: Sequence[str]) -> list[str]:
+    return [v for v in preferred if v in values] + sorted(values - set(preferred))
+
+
+def _check_roster(roster: Roster) -> dict[tuple[str, str], int]:
+    checked = {}
+    for key, invited in roster.items():
+        if not (isinstance(key, tuple) and len(key) == 2):
+            raise AnalysisError(f"référentiel : clé {key!r} invalide (attendu : (type d'établissement, département))")
+        if isinstance(invited, bool) or not isinstance(invited, int) or invited < 0:
+            raise AnalysisError(f"référentiel : effectif {invited!r} invalide pour {key[0]} × {key[1]}")
+        checked[(str(key[0]), str(key[1]))] = checked.get((str(key[0]), str(key[1])), 0) + invited
+    return checked
+
+
+def _find(estimates: list[Estimate], code: str) -> Estimate | None:
+    return next((e for e in estimates if e.code == code), None)
