@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "bilan.core",
     "bilan.roster",
     "bilan.surveys",
+    "bilan.outreach",
     "bilan.demo",
 ]
 

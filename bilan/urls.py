@@ -8,5 +8,6 @@ admin.site.index_title = "Référentiel, questionnaires et campagnes"
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("r/", include("bilan.surveys.urls_respondent")),
+    path("campagnes/", include("bilan.outreach.urls")),
     path("", include("bilan.core.urls")),
 ]
