@@ -1,0 +1,20 @@
+from django.core.management.base import BaseCommand, CommandError
+
+
+class Command(BaseCommand):
+    help = "Invite le référentiel de la campagne et met en file un courriel d'invitation par personne non encore invitée."
+
+    def add_arguments(self, parser):
+        parser.add_argument("campaign", help="identifiant court de la campagne, ex. 2024-2025")
+
+    def handle(self, *args, campaign, **options):
+        from bilan.outreach.services import queue_invitations
+        from bilan.surveys.models import Campaign
+
+        try:
+            target = Campaign.objects.get(slug=campaign)
+        except Campaign.DoesNotExist as error:
+            raise CommandError(f"campagne « {campaign} » introuvable") from error
+        queued = queue_invitations(target)
+        self.stdout.write(f"{queued} invitation(s) mise(s) en file pour « {target.title} ». "
+                          "Elles partiront au prochain passage de « bilan worker » ou « bilan send-due ».")

@@ -1,0 +1,448 @@
+"""Campaign outreach: queue invitations, reminders and thanks as rows, then send them.
+
+Every function takes an optional ``now`` so tests control time without sleeping.
+Sending claims rows with a conditional UPDATE: two workers never send the same
+row, and a row whose claim is older than the lease is claimed again, so a
+worker killed at any point loses nothing (only the message in flight may go twice).
+"""
+
+from __future__ import annotations
+
+import logging
+import smtplib
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from email.utils import make_msgid
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives, get_connection
+from django.db import connection as db_connection
+from django.db import transaction
+from django.db.models import Count, F, Max, Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from bilan.outreach.models import MailKind, MailStatus, MailTemplate, OutgoingMail, ReminderPolicy
+from bilan.outreach.rendering import DEFAULTS, MessageTemplate, french_date, render_message
+from bilan.outreach.schedule import (MAX_ATTEMPTS, current_step, reminder_steps, retry_delay,
+                                     strata_priorities)
+from bilan.roster.models import Referent
+from bilan.surveys.models import (AccessToken, Campaign, CampaignState, Invitation, Response,
+                                  ResponseStatus)
+from bilan.surveys.services import invite_roster, respondent_url
+from bilan.surveys.tokens import hash_token, new_token
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LEASE = timedelta(minutes=5)
+INVITATION_STEP = "invitation"
+THANKS_STEP = "thanks"
+
+
+# --- templates and policy -------------------------------------------------------------------
+
+def template_for(campaign: Campaign, kind: str) -> MessageTemplate:
+    """The campaign's wording for ``kind``, or the French default."""
+    row = MailTemplate.objects.filter(campaign=campaign, kind=kind).first()
+    if row is None:
+        return DEFAULTS[kind]
+    return MessageTemplate(subject=row.subject, text_body=row.text_body, html_body=row.html_body)
+
+
+def policy_for(campaign: Campaign) -> ReminderPolicy:
+    """The campaign's reminder policy; an unsaved default (7 and 14 days, 2 days before closing)."""
+    try:
+        return campaign.reminder_policy
+    except ReminderPolicy.DoesNotExist:
+        return ReminderPolicy(campaign=campaign, days_after_opening=[7, 14], days_before_closing=[2])
+
+
+def message_context(campaign: Campaign, invitation: Invitation, link: str) -> dict[str, str]:
+    closes_local = timezone.localtime(campaign.closes_at)
+    # The last day to answer is the day before a midnight closing.
+    last_day = (closes_local - timedelta(microseconds=1)).date()
+    return {
+        "prenom": invitation.referent.first_name,
+        "nom": invitation.referent.last_name,
+        "etablissement": invitation.school.name,
+        "lien": link,
+        "date_cloture": french_date(last_day),
+        "campagne": campaign.title,
+    }
+
+
+def preview_message(campaign: Campaign, kind: str, template: MessageTemplate | None = None):
+    """Render ``kind`` for the campaign's first invitation (or a sample person), with a dummy link."""
+    from types import SimpleNamespace
+
+    template = template or template_for(campaign, kind)
+    invitation = campaign.invitations.select_related("referent", "school").order_by("pk").first()
+    if invitation is None:
+        invitation = SimpleNamespace(referent=SimpleNamespace(first_name="Camille", last_name="Martin"),
+                                     school=SimpleNamespace(name="Collège Jean Moulin"))
+    link = settings.SITE_URL + "/r/exemple-de-lien-personnel/"
+    return render_message(template, message_context(campaign, invitation, link))
+
+
+# --- queueing -----------------------------------------------------------------------------
+
+def _submitted_q(prefix: str = "") -> Q:
+    return (Q(**{f"{prefix}submitted_at__isnull": False})
+            | Q(**{f"{prefix}response__status": ResponseStatus.SUBMITTED}))
+
+
+def _queue(campaign: Campaign, invitations: list[Invitation], kind: str, step: str, now: datetime,
+           priorities: dict[int, int] | None = None) -> int:
+    """Create one rendered row per invitation with a fresh personal token (skips existing steps)."""
+    already = set(OutgoingMail.objects.filter(invitation__in=invitations, step=step)
+                  .values_list("invitation_id", flat=True))
+    invitations = [inv for inv in invitations if inv.pk not in already]
+    if not invitations:
+        return 0
+    template = template_for(campaign, kind)
+    tokens, mails = [], []
+    for invitation in invitations:
+        raw = new_token()
+        tokens.append(AccessToken(invitation=invitation, token_hash=hash_token(raw), created_at=now))
+        rendered = render_message(template, message_context(campaign, invitation, respondent_url(raw)))
+        mails.append(OutgoingMail(
+            campaign=campaign, invitation=invitation, kind=kind, step=step,
+            recipient=invitation.referent.email, subject=rendered.subject,
+            text_body=rendered.text_body, html_body=rendered.html_body,
+            priority=(priorities or {}).get(invitation.pk, 0), created_at=now, due_at=now,
+        ))
+    with transaction.atomic():
+        AccessToken.objects.bulk_create(tokens, batch_size=1000)
+        created = OutgoingMail.objects.bulk_create(mails, batch_size=1000, ignore_conflicts=True)
+    return len(created)
+
+
+def queue_invitations(campaign: Campaign, now: datetime | None = None) -> int:
+    """Invite the roster (idempotent) and queue one invitation e-mail per invitation not yet mailed.
+
+    Referents whose address was refused are left out: the pilot sees them on the board.
+    """
+    now = now or timezone.now()
+    invite_roster(campaign, with_tokens=False)
+    invitations = list(campaign.invitations.select_related("referent", "school")
+                       .filter(referent__email_bad=False)
+                       .exclude(outgoing_mails__step=INVITATION_STEP))
+    return _queue(campaign, invitations, MailKind.INVITATION, INVITATION_STEP, now)
+
+
+def _is_running(campaign: Campaign, now: datetime) -> bool:
+    return campaign.state == CampaignState.OPEN and campaign.opens_at <= now < campaign.closes_at
+
+
+def reminder_candidates(campaign: Campaign, step: str, now: datetime) -> list[Invitation]:
+    """Invitations that may receive reminder ``step`` now, under the campaign's policy."""
+    if not _is_running(campaign, now):
+        return []
+    policy = policy_for(campaign)
+    stats = {
+        row["invitation_id"]: row for row in
+        OutgoingMail.objects.filter(campaign=campaign)
+        .exclude(status__in=[MailStatus.CANCELLED, MailStatus.FAILED])
+        .values("invitation_id")
+        .annotate(reminders=Count("pk", filter=Q(kind=MailKind.REMINDER)),
+                  has_step=Count("pk", filter=Q(step=step)),
+                  last=Max(Coalesce("sent_at", "due_at")))
+    }
+    gap = timedelta(days=policy.min_gap_days)
+    candidates = []
+    for invitation in (campaign.invitations.select_related("referent", "school")
+                       .filter(referent__email_bad=False).exclude(_submitted_q()).order_by("pk")):
+        mailed = stats.get(invitation.pk)
+        if mailed is None:
+            continue  # never invited: a reminder is not an invitation
+        if mailed["has_step"] or mailed["reminders"] >= policy.max_reminders or mailed["last"] > now - gap:
+            continue
+        candidates.append(invitation)
+    return candidates
+
+
+def _strata_priorities(campaign: Campaign, invitations: list[Invitation]) -> dict[int, int]:
+    invited = Counter(campaign.invitations.values_list("school_type", "departement_code"))
+    submitted = Counter(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+                        .values_list("school_type", "departement_code"))
+    ranks = strata_priorities(dict(invited), dict(submitted), policy_for(campaign).target_rate)
+    return {inv.pk: ranks.get((inv.school_type, inv.departement_code), 0) for inv in invitations}
+
+
+def _queue_reminders(campaign: Campaign, step: str, now: datetime) -> int:
+    invitations = reminder_candidates(campaign, step, now)
+    priorities = _strata_priorities(campaign, invitations) if policy_for(campaign).lagging_strata_first else None
+    return _queue(campaign, invitations, MailKind.REMINDER, step, now, priorities)
+
+
+def plan_reminders(campaign: Campaign, now: datetime | None = None) -> int:
+    """Queue the current scheduled step's reminders (idempotent); returns how many were queued."""
+    now = now or timezone.now()
+    policy = policy_for(campaign)
+    if not policy.enabled:
+        return 0
+    steps = reminder_steps(campaign.opens_at, campaign.closes_at,
+                           policy.days_after_opening or [], policy.days_before_closing or [])
+    step = current_step(steps, now, campaign.closes_at)
+    if step is None:
+        return 0
+    return _queue_reminders(campaign, step.code, now)
+
+
+def manual_step(now: datetime) -> str:
+    # One manual step per day: a double click or a second pilot sends nothing more.
+    return f"manuel-{timezone.localtime(now).date().isoformat()}"
+
+
+def count_manual_reminders(campaign: Campaign, now: datetime | None = None) -> int:
+    """How many people « send reminders now » would reach (shown before confirming)."""
+    now = now or timezone.now()
+    return len(reminder_candidates(campaign, manual_step(now), now))
+
+
+def queue_manual_reminders(campaign: Campaign, now: datetime | None = None) -> int:
+    now = now or timezone.now()
+    return _queue_reminders(campaign, manual_step(now), now)
+
+
+def plan_thanks(campaign: Campaign, now: datetime | None = None) -> int:
+    """Queue a thank-you for each submitted answer not yet thanked, while the campaign runs."""
+    now = now or timezone.now()
+    if not _is_running(campaign, now) or not policy_for(campaign).send_thanks:
+        return 0
+    invitations = list(campaign.invitations.select_related("referent", "school")
+                       .filter(_submitted_q(), referent__email_bad=False)
+                       .exclude(outgoing_mails__step=THANKS_STEP).distinct())
+    return _queue(campaign, invitations, MailKind.THANKS, THANKS_STEP, now)
+
+
+@dataclass
+class PlanReport:
+    reminders: int = 0
+    thanks: int = 0
+
+
+def plan_due(now: datetime | None = None) -> PlanReport:
+    """The idempotent pass: queue every reminder and thank-you due now, for all running campaigns."""
+    now = now or timezone.now()
+    report = PlanReport()
+    for campaign in Campaign.objects.filter(state=CampaignState.OPEN, opens_at__lte=now, closes_at__gt=now):
+        report.reminders += plan_reminders(campaign, now)
+        report.thanks += plan_thanks(campaign, now)
+    return report
+
+
+# --- sending ------------------------------------------------------------------------------
+
+@dataclass
+class SendReport:
+    sent: int = 0
+    bounced: int = 0
+    failed: int = 0
+    retried: int = 0
+    cancelled: int = 0
+    claimed: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+def _claimable(now: datetime, lease: timedelta) -> Q:
+    return (Q(status=MailStatus.QUEUED, due_at__lte=now)
+            | Q(status=MailStatus.SENDING, claimed_at__lt=now - lease))
+
+
+def claim_batch(worker_id: str, size: int, now: datetime, lease: timedelta = DEFAULT_LEASE) -> list[OutgoingMail]:
+    """Claim up to ``size`` due rows for this worker with one conditional UPDATE.
+
+    The UPDATE re-checks the claimable condition row by row, so a row another
+    worker claimed in the meantime is simply not updated (and not returned).
+    """
+    claim = f"{worker_id[:40]}:{uuid.uuid4().hex[:16]}"
+    with transaction.atomic():
+        candidates = OutgoingMail.objects.filter(_claimable(now, lease)).order_by("priority", "due_at", "pk")
+        if db_connection.features.has_select_for_update_skip_locked:
+            candidates = candidates.select_for_update(skip_locked=True)
+        ids = list(candidates.values_list("pk", flat=True)[:size])
+        if not ids:
+            return []
+        OutgoingMail.objects.filter(_claimable(now, lease), pk__in=ids).update(
+            status=MailStatus.SENDING, claimed_at=now, claimed_by=claim)
+    return list(OutgoingMail.objects.filter(claimed_by=claim, status=MailStatus.SENDING)
+                .select_related("invitation__referent", "campaign").order_by("priority", "due_at", "pk"))
+
+
+def build_email(mail: OutgoingMail, connection=None) -> EmailMultiAlternatives:
+    domain = settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "localhost"
+    message = EmailMultiAlternatives(
+        subject=mail.subject, body=mail.text_body, from_email=settings.DEFAULT_FROM_EMAIL,
+        to=[mail.recipient], connection=connection,
+        # A stable Message-ID: a message sent twice after a crash is the same message.
+        headers={"Message-ID": f"<bilan-{mail.pk}.{mail.step}@{domain}>", "Auto-Submitted": "auto-generated"},
+    )
+    if mail.html_body:
+        message.attach_alternative(mail.html_body, "text/html")
+    return message
+
+
+def _smtp_problem(error: BaseException, recipient: str) -> tuple[bool, str]:
+    """(permanent?, French description) for an SMTP or network error."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        code, text = next(iter(error.recipients.values()), (0, b""))
+        detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
+        return 500 <= code < 600, f"destinataire {recipient} refusé : {code} {detail}"
+    if isinstance(error, smtplib.SMTPResponseException):
+        detail = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        return 500 <= error.smtp_code < 600, f"refus du serveur : {error.smtp_code} {detail}"
+    return False, f"serveur de messagerie injoignable : {error.__class__.__name__} {error}"
+
+
+def _is_recipient_refusal(error: BaseException) -> bool:
+    return isinstance(error, smtplib.SMTPRecipientsRefused)
+
+
+class _Throttle:
+    """Keep at most ``rate`` messages per second (0: no limit)."""
+
+    def __init__(self, rate: float, clock, sleep):
+        self.interval = 1.0 / rate if rate and rate > 0 else 0.0
+        self.clock, self.sleep = clock, sleep
+        self.next_at = None
+
+    def wait(self):
+        if not self.interval:
+            return
+        current = self.clock()
+        if self.next_at is not None and current < self.next_at:
+            self.sleep(self.next_at - current)
+            current = self.next_at
+        self.next_at = current + self.interval
+
+
+def _cancel_reason(mail: OutgoingMail, submitted: set[int], now: datetime) -> str | None:
+    if mail.kind == MailKind.REMINDER:
+        if mail.invitation_id in submitted:
+            return "réponse déjà envoyée"
+        if now >= mail.campaign.closes_at or mail.campaign.state != CampaignState.OPEN:
+            return "campagne close"
+    referent = mail.invitation.referent
+    if referent.email_bad and referent.email == mail.recipient.lower():
+        return "adresse déjà refusée"
+    return None
+
+
+def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch_size: int = 200,
+             lease: timedelta = DEFAULT_LEASE, limit: int | None = None, connection=None,
+             rate: float | None = None, sleep=time.sleep, clock=time.monotonic) -> SendReport:
+    """Send every due row, batch by batch, over one SMTP connection per batch.
+
+    ``now`` fixes the time (tests); otherwise the wall clock is read at each step.
+    Temporary failures (4xx, server down) go back to the queue with a growing
+    delay; permanent ones (5xx) are marked failed, or bounced with the referent's
+    address marked bad when the recipient itself was refused.
+    """
+    clock_now = (lambda: now) if now is not None else timezone.now
+    worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
+    throttle = _Throttle(settings.EMAIL_RATE_PER_SECOND if rate is None else rate, clock, sleep)
+    report = SendReport()
+    while limit is None or report.claimed < limit:
+        size = batch_size if limit is None else min(batch_size, limit - report.claimed)
+        batch = claim_batch(worker_id, size, clock_now(), lease)
+        if not batch:
+            break
+        report.claimed += len(batch)
+        _send_batch(batch, report, clock_now, throttle, connection)
+    return report
+
+
+def _finish(mail: OutgoingMail, **changes) -> None:
+    # Only the claim holder may settle the row: if our lease ran out and another
+    # worker took the row over, this update does nothing.
+    OutgoingMail.objects.filter(pk=mail.pk, claimed_by=mail.claimed_by, status=MailStatus.SENDING).update(**changes)
+
+
+def _retry(mail: OutgoingMail, now: datetime, reason: str, report: SendReport) -> None:
+    attempts = mail.attempts + 1
+    if attempts >= MAX_ATTEMPTS:
+        _finish(mail, status=MailStatus.FAILED, attempts=attempts, last_error=reason[:500])
+        report.failed += 1
+        return
+    _finish(mail, status=MailStatus.QUEUED, attempts=attempts, due_at=now + retry_delay(attempts),
+            last_error=reason[:500], claimed_by="")
+    report.retried += 1
+
+
+def _send_batch(batch: list[OutgoingMail], report: SendReport, clock_now, throttle: _Throttle, connection) -> None:
+    submitted = set(Invitation.objects.filter(_submitted_q(), pk__in=[m.invitation_id for m in batch
+                                                                     if m.kind == MailKind.REMINDER])
+                    .values_list("pk", flat=True))
+    smtp = connection or get_connection(fail_silently=False)
+    opened = False
+    pending = list(batch)
+    try:
+        while pending:
+            mail = pending.pop(0)
+            reason = _cancel_reason(mail, submitted, clock_now())
+            if reason:
+                _finish(mail, status=MailStatus.CANCELLED, last_error=reason)
+                report.cancelled += 1
+                continue
+            if not opened:
+                try:
+                    smtp.open()
+                    opened = True
+                except (OSError, smtplib.SMTPException) as error:
+                    # Nobody can be reached: every row of the batch waits and retries.
+                    _permanent, text = _smtp_problem(error, mail.recipient)
+                    report.errors.append(text)
+                    for waiting in [mail, *pending]:
+                        _retry(waiting, clock_now(), text, report)
+                    return
+            throttle.wait()
+            try:
+                smtp.send_messages([build_email(mail, smtp)])
+            except (OSError, smtplib.SMTPException) as error:
+                permanent, text = _smtp_problem(error, mail.recipient)
+                report.errors.append(text)
+                if permanent and _is_recipient_refusal(error):
+                    _finish(mail, status=MailStatus.BOUNCED, attempts=mail.attempts + 1, last_error=text[:500])
+                    Referent.objects.filter(pk=mail.invitation.referent_id).update(
+                        email_bad=True, email_bad_reason=text[:300])
+                    report.bounced += 1
+                elif permanent:
+                    _finish(mail, status=MailStatus.FAILED, attempts=mail.attempts + 1, last_error=text[:500])
+                    report.failed += 1
+                else:
+                    _retry(mail, clock_now(), text, report)
+                if not _is_recipient_refusal(error) or not permanent:
+                    # After a 421 or a network error smtplib has dropped the connection.
+                    _close_quietly(smtp)
+                    opened = False
+                continue
+            _finish(mail, status=MailStatus.SENT, sent_at=clock_now(), attempts=F("attempts") + 1, last_error="")
+            report.sent += 1
+    finally:
+        if opened:
+            _close_quietly(smtp)
+
+
+def _close_quietly(smtp) -> None:
+    try:
+        smtp.close()
+    except (OSError, smtplib.SMTPException):
+        smtp.connection = None
+
+
+def run_due_pass(now: datetime | None = None, **send_options) -> tuple[PlanReport, SendReport]:
+    """Plan what is due, then send it: the whole job of ``bilan send-due``."""
+    return plan_due(now), send_due(now, **send_options)
+
+
+def campaign_mail_counts(campaign: Campaign) -> dict[str, dict[str, int]]:
+    """{kind: {status: count}} for the campaign's outgoing mail."""
+    counts: dict[str, dict[str, int]] = {}
+    for row in OutgoingMail.objects.filter(campaign=campaign).values("kind", "status").annotate(n=Count("pk")):
+        counts.setdefault(row["kind"], {})[row["status"]] = row["n"]
+    return counts
+
