@@ -94,6 +94,10 @@ class SourceColumn:
     part: str = ""
     kind: str = VALUE
     meta: str = ""  # for META columns: id, submitted, user, ...
+    # Framaforms: a column whose second header row is empty may be the next
+    # option of the question on its left or a question of its own; the
+    # mapping step decides with the questionnaire in hand.
+    loose: bool = False
 
     @property
     def key(self) -> tuple[str, str]:
@@ -247,17 +251,18 @@ def read_ods(data: bytes) -> list[tuple[int, list[str]]]:
 
     try:
         document = Document(io.BytesIO(data))
-        table = document.body.get_table(0)
+        tables = document.body.get_tables()
     except Exception as error:  # odfdo raises many types for a broken file
         raise InteropError(f"classeur ODS illisible ({error.__class__.__name__})") from error
-    if table is None:
-        raise InteropError("le classeur ODS ne contient aucune feuille")
-    rows = []
-    for number, row in enumerate(table.traverse(), start=1):
-        cells = [_cell_text(cell.value) for cell in row.traverse()]
-        if any(cell.strip() for cell in cells):
-            rows.append((number, _rstrip_cells(cells)))
-    return rows
+    for table in tables:  # the first sheet that holds anything
+        rows = []
+        for number, row in enumerate(table.traverse(), start=1):
+            cells = [_cell_text(cell.value) for cell in row.traverse()]
+            if any(cell.strip() for cell in cells):
+                rows.append((number, _rstrip_cells(cells)))
+        if rows:
+            return rows
+    return []
 
 
 def _rstrip_cells(cells: list[str]) -> list[str]:
@@ -421,7 +426,6 @@ def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers
     width = max(len(title_row), len(group_row), len(label_row))
     group_row = group_row + [""] * (width - len(group_row))
     label_row = label_row + [""] * (width - len(label_row))
-    data_records = [(line, cells) for line, cells in records[3:] if any(c.strip() for c in cells)]
     columns = []
     current_group = ""
     in_details = bool(group_row and group_row[0].strip().lower() in FRAMAFORMS_DETAILS)
@@ -436,36 +440,15 @@ def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers
         if group and group.lower() not in FRAMAFORMS_DETAILS:
             current_group = group
             columns.append(SourceColumn(index, f"{group} [{label}]", group, label, kind=PART))
-        elif current_group and not group and _continues_group(columns, index, data_records):
-            columns.append(SourceColumn(index, f"{current_group} [{label}]", current_group, label, kind=PART))
+        elif current_group and not group:
+            columns.append(SourceColumn(index, label, current_group, label, kind=PART, loose=True))
         else:
             current_group = ""
             columns.append(SourceColumn(index, label, label))
     _check_headings(columns, header_line)
+    data_records = [(line, cells) for line, cells in records[3:] if any(c.strip() for c in cells)]
     rows = _build_rows(data_records, columns)
     return ParsedAnswers(FRAMAFORMS, columns, rows, header_line=header_line, separators=(",",))
-
-
-def _continues_group(columns: list[SourceColumn], index: int, records: list[tuple[int, list[str]]]) -> bool:
-    """Whether a column with an empty second header row belongs to the question on its left.
-
-    Webform leaves that cell empty both for the 2nd, 3rd... option of a
-    multi-column question and for a plain one-column question, so the values
-    decide: option columns hold « X » (or nothing), grid row columns the same
-    answers as the group's first column.
-    """
-    if not columns or columns[-1].kind != PART or columns[-1].index != index - 1:
-        return False
-    group = [c for c in columns if c.kind == PART and c.question == columns[-1].question]
-
-    def values(position: int) -> set[str]:
-        return {cells[position].strip() for _, cells in records if position < len(cells) and cells[position].strip()}
-
-    own = values(index)
-    if not own:
-        return True
-    group_values = {"X", "x"}.union(*(values(c.index) for c in group))
-    return own <= group_values
 
 
 def read_delimited_keep_blank(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
@@ -537,6 +520,9 @@ def parse_nextcloud(data: bytes, file_format: str = NEXTCLOUD_CSV) -> ParsedAnsw
             columns.append(SourceColumn(index, heading, heading))
     _check_headings(columns, header_line)
     cleaned = [(line, [_FORMULA_ESCAPE.sub("", cell) for cell in cells]) for line, cells in data_records]
+    if file_format != NEXTCLOUD_CSV:
+        # A spreadsheet row simply ends at its last filled cell.
+        cleaned = [(line, cells + [""] * (len(columns) - len(cells))) for line, cells in cleaned]
     rows = _build_rows(cleaned, columns)
     return ParsedAnswers(file_format, columns, rows, header_line=header_line, separators=("; ",))
 

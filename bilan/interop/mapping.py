@@ -185,6 +185,8 @@ def propose_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers,
             for column in columns:
                 if column.index in mapping.matches:
                     continue
+                if column.loose and _match_loose(questionnaire, column, taken, mapping):
+                    continue
                 # « Question (détail) » may be a whole question whose text ends with parentheses.
                 whole = _best_text_match(questionnaire, column.heading, taken) if column.kind == PART else None
                 if whole is not None:
@@ -196,6 +198,8 @@ def propose_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers,
         question, how, score = chosen[key]
         for column in columns:
             part = _match_part(question, column, mapping)
+            if part is None and column.loose and _match_loose(questionnaire, column, taken, mapping):
+                continue
             if part is None:
                 mapping.unmatched.append(column.index)
             elif part == "-":
@@ -204,6 +208,20 @@ def propose_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers,
                 mapping.matches[column.index] = ColumnMatch(column.index, question.code, part, how, score)
     mapping.unmatched.sort()
     return mapping
+
+
+def _match_loose(questionnaire: Questionnaire, column: SourceColumn, taken: set[str], mapping: Mapping) -> bool:
+    """A Framaforms column that is not a part of the question on its left: try it as a question of its own."""
+    question = _by_code(questionnaire, column.part, {})
+    how = "code"
+    if question is None or question.code in taken:
+        question, how = _best_text_match(questionnaire, column.part, taken), "text"
+    if question is None or question.code in taken:
+        return False
+    mapping.matches[column.index] = ColumnMatch(column.index, question.code, "", how,
+                                                round(similarity(column.part, question.text), 3))
+    taken.add(question.code)
+    return True
 
 
 def _source_lookup(questionnaire: Questionnaire, source_codes: dict[str, str]) -> dict[str, Question]:
