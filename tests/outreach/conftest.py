@@ -1,0 +1,159 @@
+"""Fixtures for outreach: a 446-referent roster, an open campaign, a real SMTP server on loopback."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+from dataclasses import dataclass, field
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.utils import timezone
+
+from bilan.roster.models import Academie, Departement, Mandate, Referent, School, SchoolType
+from bilan.surveys.models import Campaign, CampaignState
+from bilan.surveys.services import register_builtin_questionnaire
+
+SCHOOL_YEAR = "2024-2025"
+DEPARTEMENTS = [("16", "Charente"), ("17", "Charente-Maritime"), ("79", "Deux-Sèvres"), ("86", "Vienne")]
+TYPES = [SchoolType.COLLEGE] * 5 + [SchoolType.LYCEE] * 2 + [SchoolType.LP, SchoolType.EREA]
+
+
+def pytest_collection_modifyitems(config, items):
+    """PostgreSQL tests: required in CI; deselected (with a reason) on a dev machine on SQLite."""
+    if os.environ.get("CI") or os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        here = "tests/outreach/" in str(item.fspath).replace(os.sep, "/")
+        (dropped if here and item.get_closest_marker("postgres") else kept).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+        config.issue_config_time_warning(pytest.PytestWarning(
+            f"{len(dropped)} test(s) outreach PostgreSQL désélectionné(s) : DATABASE_URL ne pointe pas "
+            "vers PostgreSQL (définir DATABASE_URL=postgres://… pour les exécuter)"), stacklevel=2)
+
+
+def free_port() -> int:
+    # aiosmtpd's Controller needs a real port number, not 0.
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@dataclass
+class Received:
+    recipient: str
+    message_id: str
+    subject: str
+    text: str
+    html: str
+
+
+@dataclass
+class RecordingHandler:
+    """Keeps every accepted message; refuses some recipients permanently (550) or for now (421)."""
+
+    refuse: set[str] = field(default_factory=set)
+    refuse_for_now: set[str] = field(default_factory=set)
+    received: list[Received] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address.lower() in self.refuse:
+            return "550 5.1.1 Utilisateur inconnu"
+        if address.lower() in self.refuse_for_now:
+            return "421 4.7.0 Trop de connexions, réessayez plus tard"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = message_from_bytes(envelope.content, policy=policy.default)
+        text = message.get_body(("plain",))
+        html = message.get_body(("html",))
+        with self.lock:
+            for recipient in envelope.rcpt_tos:
+                self.received.append(Received(
+                    recipient=recipient.lower(), message_id=str(message["Message-ID"]),
+                    subject=str(message["Subject"]), text=text.get_content() if text else "",
+                    html=html.get_content() if html else ""))
+        return "250 Message accepted for delivery"
+
+    def recipients(self) -> list[str]:
+        with self.lock:
+            return [item.recipient for item in self.received]
+
+
+class SmtpServer:
+    def __init__(self):
+        self.port = free_port()
+        self.handler = RecordingHandler()
+        self.controller = None
+
+    def start(self):
+        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self):
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp(settings):
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_RATE_PER_SECOND = 0
+    yield server
+    server.stop()
+
+
+def build_roster(referents: int = 446, school_year: str = SCHOOL_YEAR) -> Academie:
+    """An académie of Poitiers with ``referents`` referents, one school each, spread over 4 départements."""
+    academie = Academie.objects.create(code="poitiers", name="Poitiers")
+    departements = [Departement.objects.create(academie=academie, code=code, name=name)
+                    for code, name in DEPARTEMENTS]
+    schools = School.objects.bulk_create([
+        School(uai=f"0{departements[i % 4].code}{i:04d}{'ABCDEFGHJKLMNPRSTUVWXYZ'[i % 23]}",
+               name=f"Établissement {i:03d}", type=TYPES[i % len(TYPES)], commune=f"Commune {i % 37}",
+               departement=departements[i % 4]) for i in range(referents)])
+    people = Referent.objects.bulk_create([
+        Referent(first_name=f"Prénom{i}", last_name=f"Nom{i:03d}", email=f"rupn{i:03d}@ac-poitiers.fr")
+        for i in range(referents)])
+    Mandate.objects.bulk_create([Mandate(referent=person, school=school, school_year=school_year)
+                                 for person, school in zip(people, schools)])
+    return academie
+
+
+def make_campaign(academie, slug="2024-2025", opens_at=None, days=30, school_year=SCHOOL_YEAR, **extra):
+    opens_at = opens_at or timezone.now() - timedelta(hours=1)
+    return Campaign.objects.create(
+        slug=slug, title=f"Bilan RUPN {school_year}", academie=academie, school_year=school_year,
+        questionnaire=register_builtin_questionnaire(), opens_at=opens_at, closes_at=opens_at + timedelta(days=days),
+        state=CampaignState.OPEN, **extra)
+
+
+@pytest.fixture
+def academie(db):
+    return build_roster()
+
+
+@pytest.fixture
+def campaign(academie):
+    return make_campaign(academie)
+
+
+@pytest.fixture
+def small_campaign(db):
+    """Twelve referents: enough to see who gets what."""
+    return make_campaign(build_roster(12))
