@@ -711,12 +711,13 @@ def _add_personal_data(rng, academie, school_year, records, strata) -> dict[int,
         school = academie.primary_school(person.email, school_year)
         phone = PHONE_PREFIX[school.departement_code] + " " + " ".join(f"{rng.randrange(100):02d}" for _ in range(3))
         template = rng.choice(comments_fr.PERSONAL_TEMPLATES)
+        preposition, school_written = _school_in_text(school)
         sentence = template.format(civility=person.civility, first_name=person.first_name,
                                    last_name=person.last_name, email=person.email,
-                                   at_school=_at_school(school), commune=school.commune, phone=phone)
+                                   at_school=preposition + school_written, commune=school.commune, phone=phone)
         records[index][code] = records[index][code].rstrip() + " " + sentence
         mentioned = [part for key, part in (("{last_name}", person.last_name), ("{email}", person.email),
-                                            ("{at_school}", school.name), ("{phone}", phone))
+                                            ("{at_school}", school_written), ("{phone}", phone))
                      if key in template]
         if "{first_name}" in template:
             mentioned.insert(0, person.first_name)
@@ -724,12 +725,12 @@ def _add_personal_data(rng, academie, school_year, records, strata) -> dict[int,
     return dict(personal)
 
 
-def _at_school(school: DemoSchool) -> str:
-    """« au collège Jean Moulin », « à l'EREA Le Corbusier »."""
+def _school_in_text(school: DemoSchool) -> tuple[str, str]:
+    """How a comment writes the school: ("au", "collège Jean Moulin"), ("à l'", "EREA Le Corbusier")."""
     prefix, _, rest = school.name.partition(" ")
     if school.type == "erea":
-        return f"à l'{school.name}"
-    return f"au {prefix.lower() if school.type != 'lp' else prefix} {rest}"
+        return "à l'", school.name
+    return "au ", f"{prefix.lower() if school.type != 'lp' else prefix} {rest}"
 
 
 def _pick_respondents(rng, academie, school_year) -> list[DemoReferent]:
