@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -26,6 +27,15 @@ CSV_DELIMITERS = (";", ",", "\t")
 _BLANKS = " \t\r\n\u00a0\u202f\ufeff"
 
 
+NBSP = "\u00a0"
+
+
+def french_spacing(text: str) -> str:
+    """Non-breaking spaces inside « » and before : ; ? ! % (French typography)."""
+    text = text.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")
+    return re.sub(r" ([:;?!%])(?=\s|$|\))", lambda match: NBSP + match.group(1), text)
+
+
 class TableError(ValueError):
     """The file cannot be read as a table; the message is in French."""
 
@@ -36,7 +46,7 @@ class TableError(ValueError):
         where = f"fichier « {filename} »" if filename else "fichier"
         if line is not None:
             where += f", ligne {line}"
-        super().__init__(f"{where} : {message}")
+        super().__init__(french_spacing(f"{where} : {message}"))
 
 
 @dataclass
