@@ -126,6 +126,9 @@ class ImportedRecord:
     answers: dict[str, Any]
     submitted_at: str | None = None
     complete: bool = True
+    # Answers present in the file but left out because the question's
+    # conditions hide it (the questionnaire says it should not have been asked).
+    hidden: list[str] = field(default_factory=list)
 
 
 # --------------------------------------------------------------------------- proposing
@@ -309,6 +312,10 @@ def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: 
                            line=parsed.header_line, column=column.heading)
     plan = []
     for code in mapping.questions:
+        if code not in questionnaire.codes:
+            column = columns[mapping.columns_of(code)[0].column]
+            raise InteropError(f"la question {code} n'existe pas dans le questionnaire {questionnaire.code}",
+                               line=parsed.header_line, column=column.heading)
         question = questionnaire.question(code)
         plan.append((question, [(columns[m.column], m.part) for m in sorted(mapping.columns_of(code),
                                                                              key=lambda m: m.column)]))
@@ -330,7 +337,9 @@ def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: 
                     row_problems.append(ImportProblem(row.line, first_column.get(code, code),
                                                       f"question {code}{NBSP}: {message}"))
             else:
-                records.append(ImportedRecord(row.line, answers, submitted_at(parsed, row), is_complete(parsed, row)))
+                hidden = [key for key in raw if key not in answers]
+                records.append(ImportedRecord(row.line, answers, submitted_at(parsed, row), is_complete(parsed, row),
+                                              hidden))
         problems.extend(row_problems)
     return records, problems
 
