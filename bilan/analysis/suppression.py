@@ -12,9 +12,10 @@ until no hidden cell can be computed from the totals. With known row and
 column totals, a hidden cell is determined exactly when it is a *bridge* of
 the bipartite graph whose nodes are rows and columns and whose edges are the
 hidden cells (the null space of that system is its cycle space). So while a
-hidden cell is a bridge, the smallest visible cell that reconnects the two
-sides is hidden too; this includes the classic rule "one hidden cell in a row
-or a column: hide the next smallest".
+hidden cell is a bridge, the cheapest set of visible cells that puts it on a
+cycle (a shortest path, cost = counts) is hidden too. This covers the classic
+rule "one hidden cell in a row or a column: hide the next smallest" and the
+cases it misses (two hidden blocks joined by a single cell).
 
 Rows with a zero base are left out of the graph: their cells are known to be
 0 and protect nothing. A table with fewer than two such rows, or fewer than
@@ -47,10 +48,11 @@ def suppress_table(counts: Sequence[Sequence[int]], row_bases: Sequence[int], th
         bridge = _find_bridge(hidden, live_rows, n_columns)
         if bridge is None:
             return hidden
-        cell = _reconnecting_cell(counts, hidden, live_rows, n_columns, bridge)
-        if cell is None:
+        cells = _cheapest_cycle(counts, hidden, live_rows, n_columns, bridge)
+        if not cells:
             return hidden
-        hidden[cell[0]][cell[1]] = True
+        for r, c in cells:
+            hidden[r][c] = True
 
 
 def suppress_vector(counts: Sequence[int], threshold: int) -> list[bool]:
@@ -99,28 +101,42 @@ def _find_bridge(hidden, live_rows, n_columns) -> tuple[int, int] | None:
     return None
 
 
-def _reconnecting_cell(counts, hidden, live_rows, n_columns, bridge) -> tuple[int, int] | None:
+def _cheapest_cycle(counts, hidden, live_rows, n_columns, bridge) -> list[tuple[int, int]]:
+    """Visible cells to hide so that ``bridge`` lies on a cycle, as cheaply as possible.
+
+    A shortest path from the bridge's row to its column through the other
+    cells, where a hidden cell costs nothing and a visible one its count
+    plus one (so fewer cells are preferred); the path and the bridge make a
+    cycle. Dijkstra on at most a few dozen nodes.
+    """
     r0, c0 = bridge
-    component = _components(hidden, live_rows, n_columns, skip=bridge)
-    # Each side of the bridge; an isolated endpoint is its own side.
-    row_side = {key for key, label in component.items() if label == component.get(("r", r0))} or {("r", r0)}
-    column_side = {key for key, label in component.items() if label == component.get(("c", c0))} or {("c", c0)}
-    row_side.add(("r", r0))
-    column_side.add(("c", c0))
-    joining, touching = [], []
-    for r in live_rows:
-        for c in range(n_columns):
-            if hidden[r][c]:
+    nodes = [("r", r) for r in live_rows] + [("c", c) for c in range(n_columns)]
+    distance = {node: float("inf") for node in nodes}
+    previous: dict = {}
+    distance[("r", r0)] = 0.0
+    pending = set(nodes)
+    while pending:
+        node = min(pending, key=distance.__getitem__)
+        pending.remove(node)
+        if distance[node] == float("inf") or node == ("c", c0):
+            break
+        kind, index = node
+        neighbours = [("c", c) for c in range(n_columns)] if kind == "r" else [("r", r) for r in live_rows]
+        for neighbour in neighbours:
+            r, c = (index, neighbour[1]) if kind == "r" else (neighbour[1], index)
+            if (r, c) == bridge or neighbour not in pending:
                 continue
-            row_node, column_node = ("r", r), ("c", c)
-            if (row_node in row_side and column_node in column_side) or (
-                    row_node in column_side and column_node in row_side):
-                joining.append((counts[r][c], r, c))
-            elif row_node in row_side | column_side or column_node in row_side | column_side:
-                touching.append((counts[r][c], r, c))
-    # Hiding a joining cell puts the bridge on a cycle; otherwise grow a side and try again.
-    pool = joining or touching
-    if not pool:
-        return None
-    _, r, c = min(pool)
-    return r, c
+            cost = 0.0 if hidden[r][c] else counts[r][c] + 1.0
+            if distance[node] + cost < distance[neighbour]:
+                distance[neighbour] = distance[node] + cost
+                previous[neighbour] = node
+    if distance[("c", c0)] == float("inf"):
+        return []
+    cells, node = [], ("c", c0)
+    while node != ("r", r0):
+        before = previous[node]
+        r, c = (before[1], node[1]) if before[0] == "r" else (node[1], before[1])
+        if not hidden[r][c]:
+            cells.append((r, c))
+        node = before
+    return cells
