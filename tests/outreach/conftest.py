@@ -79,7 +79,7 @@ class RecordingHandler:
             for recipient in envelope.rcpt_tos:
                 self.received.append(Received(
                     recipient=recipient.lower(), message_id=str(message["Message-ID"]),
-                    subject=str(message["Subject"]), text=text.get_content() if text else "",
+                    subject=str(message["Subject"]).strip(), text=text.get_content() if text else "",
                     html=html.get_content() if html else ""))
         return "250 Message accepted for delivery"
 
