@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 
 from bilan.questionnaire import AnswerErrors, Question, QuestionType, Questionnaire, Section, clean_answers
@@ -247,8 +248,10 @@ def save_section(invitation: Invitation, section_code: str, raw_answers: dict[st
         answers = drop_hidden(schema, cleaned)
         response.answers = answers
         response.last_section = section.code
-        response.revision += 1
+        # F() so that a write that escaped the lock would still count.
+        response.revision = F("revision") + 1
         response.save(update_fields=["answers", "last_section", "revision"])
+        response.refresh_from_db(fields=["revision"])
         updates = {}
         if invitation.opened_at is None:
             updates["opened_at"] = now
@@ -302,11 +305,12 @@ def submit(invitation: Invitation, *, now=None) -> Response:
         response.answers = drop_hidden(schema, cleaned)
         response.status = ResponseStatus.SUBMITTED
         response.submitted_on = timezone.localdate(now)
-        response.revision += 1
+        response.revision = F("revision") + 1
         # Strata as of the invitation, in case the response predates a roster fix.
         response.school_type = invitation.school_type
         response.departement_code = invitation.departement_code
         response.save()
+        response.refresh_from_db(fields=["revision"])
         updates = {"submitted_at": now}
         if invitation.started_at is None:
             updates["started_at"] = now

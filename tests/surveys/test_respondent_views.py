@@ -1,5 +1,6 @@
 """The respondent pages through Django's test client, on the real database."""
 
+import html as htmllib
 import re
 from datetime import timedelta
 
@@ -17,8 +18,13 @@ def url(name, token, *args):
     return reverse(f"respondent:{name}", args=[token, *args])
 
 
+def text_of(page) -> str:
+    """The page's HTML with entities decoded (&nbsp; becomes U+00A0, &#x27; an apostrophe)."""
+    return htmllib.unescape(page.content.decode())
+
+
 def title_of(page) -> str:
-    return re.search(r"<title>(.*?)</title>", page.content.decode(), re.S).group(1).strip()
+    return re.search(r"<title>(.*?)</title>", text_of(page), re.S).group(1).strip()
 
 
 def post_section(client, token, section, data, action="next"):
@@ -41,12 +47,12 @@ def form_data(answers: dict) -> dict:
 def answer_everything(client, token, complete_answers):
     for section, answers in complete_answers.items():
         page = post_section(client, token, section, form_data(answers))
-        assert page.status_code == 302, (section, page.content.decode()[:3000])
+        assert page.status_code == 302, (section, text_of(page)[:3000])
 
 
 def test_the_start_page_shows_the_campaign_and_a_start_button(client, token, invitation):
     page = client.get(url("start", token))
-    html = page.content.decode()
+    html = text_of(page)
     assert page.status_code == 200
     assert "Bilan des RUPN 2023-2024" in html
     assert ">Commencer</a>" in html
@@ -59,7 +65,7 @@ def test_every_section_page_renders_with_its_stepper(client, token, invitation):
     schema = invitation.campaign.questionnaire.schema
     for position, section in enumerate(schema.sections, start=1):
         page = client.get(url("section", token, section.code))
-        html = page.content.decode()
+        html = text_of(page)
         assert page.status_code == 200, section.code
         assert f"Étape {position} sur {len(schema.sections)}" in html
         assert f"étape {position} sur {len(schema.sections)}" in title_of(page)
@@ -67,25 +73,25 @@ def test_every_section_page_renders_with_its_stepper(client, token, invitation):
 
 
 def test_a_section_shows_radios_checkboxes_other_text_and_a_grid(client, token):
-    info = client.get(url("section", token, "info")).content.decode()
+    info = text_of(client.get(url("section", token, "info")))
     assert 'type="checkbox" name="INFO_SOURCES" value="social_networks"' in info
     assert 'name="INFO_SOURCES__other"' in info
     assert 'maxlength="2000"' in info and "<textarea" in info
     assert 'type="radio" name="INFO_SURVEYS_COLLEAGUES" value="yes"' in info
-    partners = client.get(url("section", token, "partners")).content.decode()
+    partners = text_of(client.get(url("section", token, "partners")))
     assert 'name="PART_RELATIONS__srane"' in partners
     assert 'class="fr-sr-only">SRANE\xa0: </span>Moyennes' in partners
 
 
 def test_a_dependent_question_carries_its_condition_and_a_note_for_pages_without_js(client, token):
-    html = client.get(url("section", token, "workshops")).content.decode()
+    html = text_of(client.get(url("section", token, "workshops")))
     block = re.search(r'<div class="bilan-question" id="question-WS_WORKED"[^>]*>', html).group(0)
     assert "data-bilan-conditions=" in block and "WS_HELD" in block
     assert "Répondez si vous avez répondu «\xa0Oui\xa0» à la question «\xa0Avez-vous mis en place" in html
 
 
 def test_a_required_question_is_marked(client, token):
-    html = client.get(url("section", token, "workshops")).content.decode()
+    html = text_of(client.get(url("section", token, "workshops")))
     assert "(réponse obligatoire)" in html
     assert "marquées d'un astérisque" in html
 
@@ -116,7 +122,7 @@ def test_changing_an_answer_drops_the_answers_it_now_hides(client, token, invita
 def test_an_error_is_shown_next_to_its_field_and_in_the_summary_and_nothing_is_saved(client, token, invitation):
     page = post_section(client, token, "info", {"INFO_SOURCES": ["newsletters"], "INFO_PERSONS": "x",
                                                 "INFO_MISSING": "y" * 2001})
-    html = page.content.decode()
+    html = text_of(page)
     assert page.status_code == 200
     assert title_of(page).startswith("Erreur\xa0: 1 réponse à corriger")
     assert 'href="#id_INFO_MISSING"' in html
@@ -129,18 +135,18 @@ def test_an_error_is_shown_next_to_its_field_and_in_the_summary_and_nothing_is_s
 def test_an_unknown_choice_is_refused_in_french(client, token):
     page = post_section(client, token, "workshops", {"WS_HELD": "maybe"})
     assert page.status_code == 200
-    assert "Sélectionnez un choix valide" in page.content.decode()
+    assert "Sélectionnez un choix valide" in text_of(page)
 
 
 def test_save_and_quit_then_resume_from_the_same_link(client, token):
     page = post_section(client, token, "info", {"INFO_SOURCES": ["social_networks"], "INFO_NETWORKS": ["mastodon"]},
                         action="quit")
     assert page["Location"] == url("saved", token)
-    saved = client.get(page["Location"]).content.decode()
+    saved = text_of(client.get(page["Location"]))
     assert "Vos réponses sont enregistrées" in saved and "même lien" in saved
-    start = client.get(url("start", token)).content.decode()
+    start = text_of(client.get(url("start", token)))
     assert ">Reprendre</a>" in start and url("section", token, "info") in start
-    again = client.get(url("section", token, "info")).content.decode()
+    again = text_of(client.get(url("section", token, "info")))
     assert re.search(r'name="INFO_NETWORKS" value="mastodon"[^>]*checked', again)
 
 
@@ -153,7 +159,7 @@ def test_previous_saves_and_goes_back(client, token, invitation):
 def test_the_review_page_lists_the_missing_required_answers_by_section(client, token):
     post_section(client, token, "workshops", {"WS_HELD": "yes"})
     page = client.get(url("review", token))
-    html = page.content.decode()
+    html = text_of(page)
     assert page.status_code == 200
     assert "Partie «\xa0Mettre en place des mini-ateliers de formation\xa0», question «\xa0Ces ateliers ont-ils bien fonctionné\u202f?\xa0»" in html
     assert url("section", token, "workshops") + "#id_WS_WORKED_0" in html
@@ -163,7 +169,7 @@ def test_submitting_incomplete_answers_names_the_section_and_question(client, to
     page = client.post(url("review", token))
     assert page.status_code == 200
     assert title_of(page).startswith("Erreur\xa0:")
-    assert "Envoi impossible" in page.content.decode()
+    assert "Envoi impossible" in text_of(page)
     assert not Response.objects.filter(invitation=invitation, status=ResponseStatus.SUBMITTED).exists()
 
 
@@ -172,7 +178,7 @@ def test_a_complete_submission_gives_a_receipt(client, token, invitation, comple
     page = client.post(url("review", token))
     assert page["Location"] == url("receipt", token)
     receipt = client.get(page["Location"])
-    html = receipt.content.decode()
+    html = text_of(receipt)
     assert receipt.status_code == 200
     assert "Merci, vos réponses ont bien été envoyées" in html
     assert "jusqu'au" in html and "même lien" in html
@@ -210,7 +216,7 @@ def test_after_submit_a_required_answer_cannot_be_removed(client, token, invitat
     client.post(url("review", token))
     page = post_section(client, token, "workshops", {})
     assert page.status_code == 200
-    assert "Réponse obligatoire." in page.content.decode()
+    assert "Réponse obligatoire." in text_of(page)
     assert Response.objects.get(invitation=invitation).answers["WS_HELD"] == "no"
 
 
@@ -227,14 +233,14 @@ def test_the_receipt_before_submitting_leads_to_the_review(client, token):
 def test_a_malformed_or_unknown_link_gets_a_clear_page(client, db, bad_token, status, words):
     page = client.get(f"/r/{bad_token}/")
     assert page.status_code == status
-    assert words in page.content.decode()
+    assert words in text_of(page)
     assert client.post(f"/r/{bad_token}/envoyer/").status_code == status
 
 
 def test_an_unknown_section_gets_a_clear_page(client, token):
     page = client.get(url("section", token, "nowhere"))
     assert page.status_code == 404
-    assert "n'a pas de partie «\xa0nowhere\xa0»" in page.content.decode()
+    assert "n'a pas de partie «\xa0nowhere\xa0»" in text_of(page)
 
 
 def test_a_draft_campaign_link_is_forbidden_with_a_clear_page(client, token, campaign):
@@ -242,14 +248,14 @@ def test_a_draft_campaign_link_is_forbidden_with_a_clear_page(client, token, cam
     Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.DRAFT)
     page = client.get(url("start", token))
     assert page.status_code == 403
-    assert "pas encore ouvert" in page.content.decode()
+    assert "pas encore ouvert" in text_of(page)
 
 
 def test_a_campaign_before_its_opening_is_forbidden(client, token, campaign):
     type(campaign).objects.filter(pk=campaign.pk).update(opens_at=timezone.now() + timedelta(days=2))
     page = client.get(url("section", token, "info"))
     assert page.status_code == 403
-    assert "Il ouvrira le" in page.content.decode()
+    assert "Il ouvrira le" in text_of(page)
 
 
 @pytest.mark.parametrize("change", [
@@ -263,7 +269,7 @@ def test_a_closed_campaign_link_is_gone_and_refuses_saving(client, token, campai
                  post_section(client, token, "workshops", {"WS_HELD": "yes"}),
                  client.post(url("review", token))):
         assert page.status_code == 410
-        assert "est clos depuis le" in page.content.decode()
+        assert "est clos depuis le" in text_of(page)
     assert not Response.objects.filter(invitation=invitation).exists()
 
 
@@ -274,14 +280,14 @@ def test_after_closing_a_submitted_respondent_can_still_read_the_receipt(client,
     type(campaign).objects.filter(pk=campaign.pk).update(state=CampaignState.CLOSED)
     start = client.get(url("start", token))
     assert start.status_code == 410
-    assert url("receipt", token) in start.content.decode()
+    assert url("receipt", token) in text_of(start)
     receipt = client.get(url("receipt", token))
     assert receipt.status_code == 200
-    assert "ne peuvent plus être modifiées" in receipt.content.decode()
+    assert "ne peuvent plus être modifiées" in text_of(receipt)
     assert post_section(client, token, "suggestions", {"SUGGESTIONS": "Trop tard"}).status_code == 410
 
 
 def test_pages_are_not_cached_and_are_french(client, token):
     page = client.get(url("start", token))
     assert "no-store" in page["Cache-Control"] or "no-cache" in page["Cache-Control"]
-    assert '<html lang="fr"' in page.content.decode()
+    assert '<html lang="fr"' in text_of(page)
