@@ -34,6 +34,9 @@ BANK: dict[str, dict[str, list[str]]] = {
         "ai": [
             "Comment utiliser l'IA ?",
             "Comment utiliser l'IA en classe, et avec quels outils autorisés ?",
+            "Comment utiliser l'IA générative avec les élèves sans exposer leurs données ?",
+            "Comment utiliser l'IA pour préparer ses cours : des exemples concrets.",
+            "Comment utiliser l'IA, et comment en parler aux collègues inquiets ?",
         ],
         "pix_calendar": [
             "Le calendrier des campagnes Pix est arrivé tard.",

@@ -122,6 +122,7 @@ CAMPAIGN_WINDOWS = {
     "2022-2023": CampaignWindow(date(2023, 5, 15), date(2023, 6, 30), (date(2023, 5, 30), date(2023, 6, 13))),
     # No reminder was sent in 2024, which the report blames for the lower rate.
     "2023-2024": CampaignWindow(date(2024, 5, 21), date(2024, 6, 28), ()),
+    "2024-2025": CampaignWindow(date(2025, 5, 19), date(2025, 6, 27), (date(2025, 6, 2), date(2025, 6, 16))),
 }
 
 
@@ -236,15 +237,25 @@ LAST_NAMES = [
     "Raffin", "Papin", "Berthelot", "Chartier", "Bodin", "Savary", "Jourdain", "Audebert", "Gaborit",
 ]
 
-REFERENTS_IN_POST = {"2023-2024": 446, "2022-2023": 440}
+NEXT_YEAR = "2024-2025"  # optional: the year after the report, to show indicators moving
+REFERENTS_IN_POST = {"2023-2024": 446, "2022-2023": 440, NEXT_YEAR: 448}
+DEPARTURES_AFTER_2023_2024 = 40
 ARRIVED_IN_2023_2024 = 46     # in post in 2023-2024 but not the year before
 MULTI_SCHOOL_REFERENTS = 8    # referents serving two schools in 2023-2024
 EXTRA_REFERENT_WEIGHT = {"college": 1.0, "lycee": 2.0, "lp": 1.4, "erea": 0.6}
 MAX_REFERENTS_PER_SCHOOL = 5
 
 
-def build_academie(seed: int = DEFAULT_SEED) -> DemoAcademie:
-    """A Poitiers-like académie: 4 départements, 200 schools, their referents and mandates."""
+def build_academie(seed: int = DEFAULT_SEED, school_years: tuple[str, ...] = SCHOOL_YEARS) -> DemoAcademie:
+    """A Poitiers-like académie: 4 départements, 200 schools, their referents and mandates.
+
+    ``school_years`` may add "2024-2025" (a further year of turnover, for
+    year-over-year demos); the first two years are the same either way.
+    """
+    unknown = set(school_years) - set(SCHOOL_YEARS) - {NEXT_YEAR}
+    if unknown:
+        raise ValueError(f"Pas de référentiel de démonstration pour {', '.join(sorted(unknown))} "
+                         f"(années disponibles : {', '.join(SCHOOL_YEARS + (NEXT_YEAR,))}).")
     rng = random.Random(f"academie-{seed}")
     departements = [DemoDepartement(code, name) for code, name in DEPARTEMENTS]
     schools = _build_schools(rng)
@@ -286,15 +297,34 @@ def build_academie(seed: int = DEFAULT_SEED) -> DemoAcademie:
     second_2023 = dict(kept_second)
     second_2023.update(_second_schools(rng, leaver_emails, primary_2023, schools, 2))
 
+    years = [("2022-2023", primary_2023, second_2023), ("2023-2024", primary_2024, second_2024)]
+    if NEXT_YEAR in school_years:
+        # Drawn after everything else so that the first two years do not change.
+        leaving = set(rng.sample(emails_2024, DEPARTURES_AFTER_2023_2024))
+        primary_2025 = {e: u for e, u in primary_2024.items() if e not in leaving}
+        staffed = set(primary_2025.values())
+        orphan_schools = [s.uai for s in schools if s.uai not in staffed]
+        newcomer_schools = orphan_schools + [
+            rng.choices(schools, weights=[EXTRA_REFERENT_WEIGHT[s.type] for s in schools])[0].uai
+            for _ in range(REFERENTS_IN_POST[NEXT_YEAR] - len(primary_2025) - len(orphan_schools))
+        ]
+        for uai in newcomer_schools:
+            primary_2025[people.new().email] = uai
+        second_2025 = {e: u for e, u in second_2024.items() if e in primary_2025 and rng.random() < 0.8}
+        newcomers = [e for e in primary_2025 if e not in primary_2024]
+        second_2025.update(_second_schools(rng, newcomers, primary_2025, schools, 2))
+        years.append((NEXT_YEAR, primary_2025, second_2025))
+    years = [year for year in years if year[0] in school_years]
+
     mandates = []
-    for year, primary, second in (("2022-2023", primary_2023, second_2023),
-                                  ("2023-2024", primary_2024, second_2024)):
+    for year, primary, second in years:
         for email, uai in primary.items():
             mandates.append(DemoMandate(email, uai, year, True))
             if email in second:
                 mandates.append(DemoMandate(email, second[email], year, False))
+    in_some_year = {m.referent_email for m in mandates}
     return DemoAcademie(code="poitiers", name="Poitiers", departements=departements, schools=schools,
-                        referents=people.all, mandates=mandates)
+                        referents=[r for r in people.all if r.email in in_some_year], mandates=mandates)
 
 
 def _build_schools(rng: random.Random) -> list[DemoSchool]:
@@ -371,7 +401,11 @@ class _PeopleFactory:
 # Targets per school year. For each question:
 # - single / yesno: {choice: n}; an int is an exact count among the eligible
 #   respondents, a float a weight sharing what the ints leave; "_skip" leaves
-#   that many unanswered (optional questions only).
+#   that many unanswered (optional questions only). Choices are listed from
+#   the most to the least "engaged" answer: they are dealt in that order to
+#   respondents sorted by a latent digital affinity plus noise, so answers
+#   correlate as in real data while every count stays exact. "_lean":
+#   {school_type: shift} moves a school type up or down that order.
 # - multiple: {choice: n}: how many eligible respondents tick each choice
 #   (int exact, float share of the eligible); "_anchor" names the choice given
 #   first to whoever ticked nothing, so a required question is never empty
@@ -417,9 +451,9 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
         "SUGGESTIONS": {"rate": 0.5},
         "MOB_TABLET_CAN_USE": {"yes": 127, "no": 18},
         "MOB_TABLET_VALUE": {"yes": 122, "no": 23},
-        "MOB_TABLET_IN_CLASS": {"yes": 91, "no": 54},
+        "MOB_TABLET_IN_CLASS": {"yes": 91, "no": 54, "_lean": {"college": 0.4, "lycee": -0.4}},
         "MOB_PHONE_VALUE": {"yes": 108, "no": 37},
-        "MOB_PHONE_IN_CLASS": {"yes": 94, "no": 51},
+        "MOB_PHONE_IN_CLASS": {"yes": 94, "no": 51, "_lean": {"lycee": 0.9, "lp": 0.9, "college": -0.5}},
         "MOB_COMMENTS": {"rate": 0.22},
         "SCI_ASSESS_KNOWN": {"yes": 62, "no": 83},
         "SCI_ASSESS_TRAINING": {"yes": 50, "no": 33},
@@ -435,11 +469,11 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
                            "makes_tutorials": {"yes": 68, "intends": 27, "no": 50},
                            "advises_colleagues": {"yes": 107, "intends": 8, "no": 30}},
         "SKILLS_COMMENTS": {"rate": 0.22},
-        "RES_KNOWLEDGE": {"edubase": {"unknown": 43, "known": 79, "used": 23},
-                          "apps_education": {"unknown": 4, "known": 38, "used": 103},
-                          "pix": {"unknown": 1, "known": 32, "used": 112},
-                          "lumni": {"unknown": 28, "known": 56, "used": 61},
-                          "internet_sans_crainte": {"unknown": 67, "known": 40, "used": 38}},
+        "RES_KNOWLEDGE": {"edubase": {"used": 23, "known": 79, "unknown": 43},
+                          "apps_education": {"used": 103, "known": 38, "unknown": 4},
+                          "pix": {"used": 112, "known": 32, "unknown": 1},
+                          "lumni": {"used": 61, "known": 56, "unknown": 28},
+                          "internet_sans_crainte": {"used": 38, "known": 40, "unknown": 67}},
         "RES_COMMENTS": {"rate": 0.2},
     },
     # The year before: more answers (reminders were sent), fewer social
@@ -481,9 +515,9 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
         "SUGGESTIONS": {"rate": 0.45, "themes": {"ai": 0, "*": 1.0}},
         "MOB_TABLET_CAN_USE": {"yes": 0.84, "no": 0.16},
         "MOB_TABLET_VALUE": {"yes": 0.8, "no": 0.2},
-        "MOB_TABLET_IN_CLASS": {"yes": 0.58, "no": 0.42},
+        "MOB_TABLET_IN_CLASS": {"yes": 0.58, "no": 0.42, "_lean": {"college": 0.4, "lycee": -0.4}},
         "MOB_PHONE_VALUE": {"yes": 0.7, "no": 0.3},
-        "MOB_PHONE_IN_CLASS": {"yes": 0.6, "no": 0.4},
+        "MOB_PHONE_IN_CLASS": {"yes": 0.6, "no": 0.4, "_lean": {"lycee": 0.9, "lp": 0.9, "college": -0.5}},
         "MOB_COMMENTS": {"rate": 0.2},
         "SCI_ASSESS_KNOWN": {"yes": 0.38, "no": 0.62},
         "SCI_ASSESS_TRAINING": {"yes": 0.58, "no": 0.42},
@@ -499,21 +533,61 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
                            "makes_tutorials": {"yes": 0.44, "intends": 0.2, "no": 0.36},
                            "advises_colleagues": {"yes": 0.75, "intends": 0.05, "no": 0.2}},
         "SKILLS_COMMENTS": {"rate": 0.2},
-        "RES_KNOWLEDGE": {"edubase": {"unknown": 0.38, "known": 0.5, "used": 0.12},
-                          "apps_education": {"unknown": 0.1, "known": 0.35, "used": 0.55},
-                          "pix": {"unknown": 0.01, "known": 0.24, "used": 0.75},
-                          "lumni": {"unknown": 0.22, "known": 0.4, "used": 0.38},
-                          "internet_sans_crainte": {"unknown": 0.5, "known": 0.3, "used": 0.2}},
+        "RES_KNOWLEDGE": {"edubase": {"used": 0.12, "known": 0.5, "unknown": 0.38},
+                          "apps_education": {"used": 0.55, "known": 0.35, "unknown": 0.1},
+                          "pix": {"used": 0.75, "known": 0.24, "unknown": 0.01},
+                          "lumni": {"used": 0.38, "known": 0.4, "unknown": 0.22},
+                          "internet_sans_crainte": {"used": 0.2, "known": 0.3, "unknown": 0.5}},
         "RES_COMMENTS": {"rate": 0.15},
     },
 }
 
-# Who answered: exact strata in 2023-2024, a plain share of the roster the year before.
+
+
+def _as_shares(targets: dict[str, Any], eligible: dict[str, int]) -> dict[str, Any]:
+    """Exact counts turned into shares, to start another year from this one's profile."""
+    shares = {}
+    for code, spec in targets.items():
+        if "rate" in spec:
+            shares[code] = {"rate": spec["rate"] / eligible.get(code, 145) if isinstance(spec["rate"], int)
+                            else spec["rate"]}
+        elif code in eligible:  # multiple choice: share of the eligible respondents
+            shares[code] = {k: (v / eligible[code] if isinstance(v, int) else v) for k, v in spec.items()}
+        else:
+            shares[code] = {k: ({kk: float(vv) for kk, vv in v.items()} if isinstance(v, dict) and k != "_lean"
+                                else float(v) if isinstance(v, int) else v)
+                            for k, v in spec.items()}
+    return shares
+
+
+# 2024-2025, after the action plan: reminders sent (rate back up), training
+# modules on memory, assessment and accessibility, Apps Éducation pushed, and
+# more questions about AI.
+YEAR_TARGETS[NEXT_YEAR] = _as_shares(YEAR_TARGETS["2023-2024"], {
+    "INFO_SOURCES": 145, "INFO_NETWORKS": 43, "EXCH_METHODS": 145, "WS_THEMES": 77, "STEER_TOPICS": 95,
+    "INFO_MISSING": 145, "PART_COMMENTS": 145})
+YEAR_TARGETS[NEXT_YEAR].update({
+    "INFO_SOURCES": {**YEAR_TARGETS[NEXT_YEAR]["INFO_SOURCES"], "social_networks": 0.27},
+    "INFO_MISSING": {"rate": 0.3, "themes": {"ai": 1.0, "*": 1.0}},
+    "PART_COMMENTS": {"rate": 0.22, "themes": {"seren_it": 0.08, "*": 1.0}, "only": {"seren_it": ["17"]}},
+    "SCI_ASSESS_KNOWN": {"yes": 0.52, "no": 0.48},
+    "SCI_MEMORY_KNOWN": {"yes": 0.55, "no": 0.45},
+    "SCI_A11Y_KNOWN": {"yes": 0.68, "no": 0.32},
+    "SCI_A11Y_TRAINING": {"yes": 0.45, "no": 0.55},
+    "WS_PEDAGOGY": {"yes": 0.38, "no": 0.62},
+    "RES_KNOWLEDGE": {**YEAR_TARGETS[NEXT_YEAR]["RES_KNOWLEDGE"],
+                      "edubase": {"used": 0.24, "known": 0.52, "unknown": 0.24},
+                      "apps_education": {"used": 0.8, "known": 0.18, "unknown": 0.02}},
+})
+
+# Who answered: exact strata in 2023-2024, a plain share of the roster other years.
 RESPONDENTS_BY_TYPE = {"2023-2024": {"college": 89, "lycee": 33, "lp": 20, "erea": 3}}
-RESPONDENTS_TOTAL = {"2022-2023": 185}
+RESPONDENTS_TOTAL = {"2022-2023": 185, NEXT_YEAR: 206}
 
 # Share of free-text comments that name a colleague, a school, an e-mail or a phone.
 PERSONAL_DATA_SHARE = 0.07
+# How much the latent affinity (vs. noise of weight 1) drives choice answers.
+AFFINITY_WEIGHT = 0.7
 PHONE_PREFIX = {"16": "05 45", "17": "05 46", "79": "05 49", "86": "05 49"}
 
 
@@ -521,19 +595,29 @@ def build_campaign_answers(academie: DemoAcademie, questionnaire: Questionnaire,
                            seed: int = DEFAULT_SEED) -> list[DemoAnswer]:
     """The answers of one campaign, each already cleaned by ``clean_answers``.
 
-    Raises ValueError for a school year with no demo targets (only
-    2022-2023 and 2023-2024 exist).
+    Raises ValueError for a school year with no demo targets (2022-2023,
+    2023-2024, and 2024-2025 when the académie was built with that year).
     """
     if school_year not in YEAR_TARGETS:
         raise ValueError(
             f"Pas de réponses de démonstration pour l'année {school_year} "
             f"(années disponibles : {', '.join(sorted(YEAR_TARGETS))})."
         )
+    if not any(m.school_year == school_year for m in academie.mandates):
+        raise ValueError(f"Le référentiel de démonstration n'a pas de mandats en {school_year} : "
+                         f"construisez-le avec build_academie(school_years=(…, \"{school_year}\")).")
     rng = random.Random(f"answers-{seed}-{school_year}")
     targets = YEAR_TARGETS[school_year]
     respondents = _pick_respondents(rng, academie, school_year)
     strata = [academie.primary_school(r.email, school_year) for r in respondents]
     records = [{} for _ in respondents]
+    affinity = [rng.gauss(0, 1) for _ in respondents]
+
+    def engaged_first(eligible: list[int], lean: dict[str, float]) -> list[int]:
+        scores = {i: AFFINITY_WEIGHT * affinity[i] + rng.gauss(0, 1) + lean.get(strata[i].type, 0.0)
+                  for i in eligible}
+        return sorted(eligible, key=lambda i: -scores[i])
+
     themes = [{} for _ in respondents]
     for question in questionnaire.questions:
         eligible = [i for i, answers in enumerate(records) if question.is_shown(answers)]
@@ -543,11 +627,11 @@ def build_campaign_answers(academie: DemoAcademie, questionnaire: Questionnaire,
         if question.type.is_free_text:
             _deal_free_text(rng, question, spec or {}, eligible, records, themes, strata)
         elif question.type is QuestionType.GRID:
-            _deal_grid(rng, question, spec, eligible, records)
+            _deal_grid(question, spec, eligible, records, engaged_first)
         elif question.type is QuestionType.MULTIPLE:
             _deal_multiple(rng, question, spec, eligible, records)
         elif question.type in (QuestionType.SINGLE, QuestionType.YESNO):
-            _deal_single(rng, question, spec, eligible, records)
+            _deal_single(rng, question, spec, eligible, records, engaged_first)
         else:
             _deal_numeric(rng, question, eligible, records)
     personal = _add_personal_data(rng, academie, school_year, records, strata)
@@ -590,13 +674,13 @@ def allocate(total: int, spec: dict[str, int | float]) -> dict[str, int]:
     return {code: n for code, n in shares.items()}
 
 
-def _deal_single(rng, question, spec, eligible, records):
-    spec = spec or {code: 1.0 for code in question.choice_codes if code != OTHER_CODE}
+def _deal_single(rng, question, spec, eligible, records, engaged_first):
+    spec = dict(spec or {code: 1.0 for code in question.choice_codes if code != OTHER_CODE})
+    lean = spec.pop("_lean", {})
     counts = allocate(len(eligible), spec)
     if counts.get("_skip") and question.required:
         raise ValueError(f"{question.code} : question obligatoire, « _skip » impossible")
-    order = list(eligible)
-    rng.shuffle(order)
+    order = engaged_first(eligible, lean)
     position = 0
     for code, n in counts.items():
         for index in order[position:position + n]:
@@ -607,13 +691,13 @@ def _deal_single(rng, question, spec, eligible, records):
         position += n
 
 
-def _deal_grid(rng, question, spec, eligible, records):
+def _deal_grid(question, spec, eligible, records, engaged_first):
     spec = spec or {}
     for row in question.rows:
-        row_spec = spec.get(row.code) or {column.code: 1.0 for column in question.columns}
+        row_spec = dict(spec.get(row.code) or {column.code: 1.0 for column in question.columns})
+        lean = row_spec.pop("_lean", {})
         counts = allocate(len(eligible), row_spec)
-        order = list(eligible)
-        rng.shuffle(order)
+        order = engaged_first(eligible, lean)
         position = 0
         for column, n in counts.items():
             for index in order[position:position + n]:

@@ -207,8 +207,48 @@ def test_multiple_choice_others_carry_their_text(answers_by_year):
 
 
 def test_it_refuses_a_year_without_targets(academie, questionnaire):
-    with pytest.raises(ValueError, match="2024-2025"):
+    with pytest.raises(ValueError, match="2025-2026"):
+        build_campaign_answers(academie, questionnaire, "2025-2026")
+    with pytest.raises(ValueError, match="2025-2026"):
+        build_academie(school_years=("2023-2024", "2025-2026"))
+
+
+def test_it_asks_for_the_2024_2025_roster_before_its_answers(academie, questionnaire):
+    with pytest.raises(ValueError, match="pas de mandats en 2024-2025"):
         build_campaign_answers(academie, questionnaire, "2024-2025")
+
+
+@pytest.fixture(scope="module")
+def three_years():
+    return build_academie(school_years=("2022-2023", "2023-2024", "2024-2025"))
+
+
+def test_adding_2024_2025_leaves_the_first_two_years_unchanged(three_years, academie):
+    assert [m for m in three_years.mandates if m.school_year != "2024-2025"] == academie.mandates
+    assert three_years.schools == academie.schools
+    assert 440 <= len(three_years.in_post("2024-2025")) <= 460
+
+
+def test_2024_2025_answers_are_valid_and_show_the_actions_effect(three_years, questionnaire, answers_by_year):
+    answers = build_campaign_answers(three_years, questionnaire, "2024-2025")
+    for answer in answers:
+        assert clean_answers(questionnaire, answer.answers) == answer.answers
+    assert len(answers) / len(three_years.in_post("2024-2025")) > 0.4  # reminders were sent again
+
+    def share_not_knowing(records):
+        return sum(1 for a in records if a.answers["SCI_MEMORY_KNOWN"] == "no") / len(records)
+
+    assert share_not_knowing(answers) < share_not_knowing(answers_by_year["2023-2024"]) - 0.05
+
+
+def test_smartphones_are_used_more_in_lycees_than_in_colleges(answers_by_year):
+    answers = answers_by_year["2023-2024"]
+
+    def share(school_type):
+        of_type = [a for a in answers if a.school_type == school_type]
+        return sum(1 for a in of_type if a.answers["MOB_PHONE_IN_CLASS"] == "yes") / len(of_type)
+
+    assert share("lycee") > share("college") + 0.1
 
 
 @pytest.mark.parametrize("total, spec, expected", [
