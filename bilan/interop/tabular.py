@@ -188,7 +188,7 @@ def _decode(data: bytes) -> tuple[str, str, list[str]]:
         text, encoding, label = data.decode("latin-1"), "latin-1", "ISO-8859-1 (Latin-1)"
     note = (f"Le fichier n'est pas en UTF-8 : il a été lu en {label}. "
             "Vérifiez les accents, ou enregistrez-le en « CSV UTF-8 ».")
-    return text, encoding, [note]
+    return text, encoding, [french_spacing(note)]
 
 
 def _sniff_delimiter(text: str) -> str:
