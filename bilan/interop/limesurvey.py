@@ -21,7 +21,8 @@ from typing import Any
 import yaml
 
 from bilan.interop.answers_formats import NBSP, InteropError, decode_text, fr_quote, read_delimited_keep_blank
-from bilan.questionnaire.loader import CHOICE_CODE_PATTERN, CODE_PATTERN, QuestionnaireError, parse_questionnaire
+from bilan.interop.tabular import french_spacing
+from bilan.questionnaire.loader import CHOICE_CODE_PATTERN, QuestionnaireError, parse_questionnaire
 from bilan.questionnaire.schema import (
     OTHER_CODE,
     Choice,
@@ -156,7 +157,7 @@ def sanitise_code(raw: str, taken: set[str], prefix: str = "Q") -> str:
     return candidate
 
 
-def _choice_code(raw: str, taken: set[str]) -> str:
+def sanitise_choice_code(raw: str, taken: set[str]) -> str:
     code = re.sub(r"[^A-Za-z0-9_\-]", "_", raw or "").lstrip("_-") or "c"
     code = code[:60]
     candidate, counter = code, 2
@@ -389,7 +390,7 @@ class _Builder:
 
     def warn(self, question: _LsQuestion | None, message: str) -> None:
         where = f"question {question.code} : " if question is not None else ""
-        self.warnings.append(_french_spacing(f"{where}{message}"))
+        self.warnings.append(french_spacing(f"{where}{message}"))
 
     def build(self) -> Questionnaire:
         survey = self.survey
@@ -535,7 +536,7 @@ class _Builder:
         taken: set[str] = {OTHER_CODE} if ls.other else set()
         result = []
         for item in items:
-            code = _choice_code(item.code, taken)
+            code = sanitise_choice_code(item.code, taken)
             if code != item.code:
                 self.warn(ls, f"code de réponse « {item.code} » renommé « {code} »")
             result.append(Choice(code, item.text or item.code))
@@ -712,12 +713,6 @@ def _split_top_level_simple(text: str, separator: str) -> list[str]:
     return [text]
 
 
-def _french_spacing(text: str) -> str:
-    """Non-breaking spaces inside « » and before : ; ? ! as French typography wants."""
-    text = text.replace("« ", f"«{NBSP}").replace(" »", f"{NBSP}»")
-    return re.sub(r" ([:;?!])(?=\s|$)", lambda m: NBSP + m.group(1), text)
-
-
 def _build(survey: _LsSurvey) -> ImportedQuestionnaire:
     builder = _Builder(survey)
     questionnaire = builder.build()
@@ -730,7 +725,7 @@ def validated(data: dict[str, Any], source: str = "") -> Questionnaire:
     try:
         return parse_questionnaire(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), source=source)
     except QuestionnaireError as error:
-        raise InteropError(_french_spacing("questionnaire importé invalide : " + " ; ".join(error.problems))) \
+        raise InteropError(french_spacing("questionnaire importé invalide : " + " ; ".join(error.problems))) \
             from error
 
 

@@ -33,6 +33,8 @@ from bilan.interop.answers_formats import (
     is_complete,
     submitted_at,
 )
+from bilan.interop.limesurvey import ImportedQuestionnaire, sanitise_choice_code, sanitise_code, validated
+from bilan.interop.tabular import french_spacing
 from bilan.questionnaire.answers import AnswerErrors, clean_answers
 from bilan.questionnaire.schema import OTHER_CODE, Choice, Question, QuestionType, Questionnaire, other_key
 
@@ -550,7 +552,8 @@ def preview(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: Mappin
 # --------------------------------------------------------------------------- questionnaire from answers
 
 
-def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import", title: str = "Questionnaire importé"):
+def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import",
+                        title: str = "Questionnaire importé") -> ImportedQuestionnaire:
     """Propose a questionnaire from an answer file that comes without one (Google Forms, Nextcloud...).
 
     Column texts become questions (codes Q1, Q2...), grids « Question [Row] »
@@ -559,8 +562,6 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import", title: s
     grid (several answers per row) has no equivalent and becomes one
     multiple choice per row, with a warning. The pilot reviews the result.
     """
-    from bilan.interop.limesurvey import ImportedQuestionnaire, _choice_code, _french_spacing, sanitise_code, \
-        validated
 
     warnings: list[str] = []
     source_codes: dict[str, str] = {}
@@ -578,7 +579,7 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import", title: s
 
     def choices_from(labels: list[str]) -> list[dict[str, str]]:
         used: set[str] = set()
-        return [{"code": _choice_code(normalise(label).replace(" ", "_")[:40] or "c", used), "label": label}
+        return [{"code": sanitise_choice_code(normalise(label).replace(" ", "_")[:40] or "c", used), "label": label}
                 for label in dict.fromkeys(labels)]
 
     for number, (key, columns) in enumerate(groups.items(), start=1):
@@ -596,11 +597,11 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import", title: s
                                       "choices": choices_from(labels)})
                     source_codes[row_code] = column.heading
                 continue
-            rows = [{"code": _choice_code(normalise(c.part).replace(" ", "_")[:40] or "r", set()), "label": c.part}
+            rows = [{"code": sanitise_choice_code(normalise(c.part).replace(" ", "_")[:40] or "r", set()), "label": c.part}
                     for c in columns]
             used_rows: set[str] = set()
             for row in rows:
-                row["code"] = _choice_code(row["code"], used_rows)
+                row["code"] = sanitise_choice_code(row["code"], used_rows)
             column_labels = choices_from(all_values)
             if len(column_labels) < 2:
                 column_labels = choices_from(all_values + ["Oui", "Non"])[:2]
@@ -629,7 +630,7 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import", title: s
         raise InteropError("aucune colonne de réponse dans ce fichier", line=parsed.header_line)
     data = {"code": code, "version": "1", "title": title, "language": "fr",
             "sections": [{"code": "main", "title": title, "questions": questions}]}
-    return ImportedQuestionnaire(validated(data, source=f"{parsed.format}"), [_french_spacing(w) for w in warnings],
+    return ImportedQuestionnaire(validated(data, source=f"{parsed.format}"), [french_spacing(w) for w in warnings],
                                  source_codes)
 
 

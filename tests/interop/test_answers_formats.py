@@ -368,3 +368,15 @@ def test_an_unclosed_quote_is_reported_as_a_truncated_file(data_dir):
         parse_answers((text + '12/06/2024 11:00:00,x@y.fr,Collège,"ENT, Pix').encode(), GOOGLE_FORMS_CSV)
     assert error.value.line == 8
     assert "fin de fichier inattendue" in str(error.value)
+
+
+def test_a_damaged_spreadsheet_is_refused_in_french(data_dir, tmp_path):
+    workbook = openpyxl.Workbook()
+    workbook.active.append(["User ID", "User display name", "Timestamp", "Un commentaire ?"])
+    path = tmp_path / "reponses.xlsx"
+    workbook.save(path)
+    data = path.read_bytes()
+    with pytest.raises(InteropError, match="endommagée|illisible"):
+        parse_answers(data[: len(data) // 2], filename=path.name)
+    with pytest.raises(InteropError, match="XLSX illisible"):
+        parse_answers(data[: len(data) // 2], NEXTCLOUD_XLSX)
