@@ -402,6 +402,7 @@ FRAMAFORMS_META = {
     "série": "serial", "heure": "timestamp", "date": "timestamp", "brouillon": "draft",
     "adresse ip": "ip", "nom d'utilisateur": "user", "utilisateur": "user",
     "completed time": "timestamp", "modified time": "modified", "heure de fin": "timestamp",
+    "numéro": "serial", "n°": "serial", "date de soumission": "timestamp", "ip": "ip",
 }
 FRAMAFORMS_DETAILS = {"submission details", "détails de la soumission", "submission_details", "détails de la contribution"}
 
@@ -428,7 +429,8 @@ def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers
     label_row = label_row + [""] * (width - len(label_row))
     columns = []
     current_group = ""
-    in_details = bool(group_row and group_row[0].strip().lower() in FRAMAFORMS_DETAILS)
+    in_details = bool(group_row[0].strip().lower() in FRAMAFORMS_DETAILS
+                      or label_row[0].strip().lower() in FRAMAFORMS_META)
     for index in range(width):
         group = group_row[index].strip()
         label = label_row[index].strip()

@@ -183,3 +183,18 @@ def test_assigning_a_column_to_an_unknown_question_is_refused(questionnaire):
     with pytest.raises(InteropError) as error:
         apply_mapping(questionnaire, parsed, mapping)
     assert (error.value.line, error.value.column) == (1, "Divers")
+
+
+def test_a_limesurvey_export_with_full_texts_and_full_answers_is_read(questionnaire):
+    data = _csv(
+        "Response ID,Date submitted,Dans quel type d'établissement exercez-vous ?,"
+        "Quels outils utilisez-vous avec vos collègues ? [ENT],Quels outils utilisez-vous avec vos collègues ? [Pix],"
+        "À quelle fréquence accompagnez-vous ces publics ? [Élèves],Avez-vous animé des ateliers cette année ?\n"
+        "7,2024-06-01 10:00:00,Lycée professionnel,Oui,Non,Parfois,Non\n"
+    )
+    parsed = parse_answers(data)
+    assert parsed.format == LIMESURVEY_CSV
+    mapping = propose_mapping(questionnaire, parsed)
+    (record,) = import_records(questionnaire, parsed, mapping, strict=True)
+    assert record.answers == {"ROLE": "lp", "OUTILS": ["ent"], "FREQ": {"eleves": "parfois"}, "ATELIERS": "no"}
+    assert record.submitted_at == "2024-06-01 10:00:00"
