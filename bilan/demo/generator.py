@@ -7,9 +7,11 @@ gives the same académie and the same answers.
 
 The 2023-2024 answers are built from exact counts per question (see
 ``YEAR_TARGETS``) so that every figure of the published report « Être RUPN en
-2024 » (``seed-figures.yaml``) holds; the counts are then dealt to shuffled
-eligible respondents, question after question in questionnaire order, so that
-conditions ("if no, why?") are respected by construction.
+2024 » (``seed-figures.yaml``) holds; the counts are then dealt to the eligible
+respondents, question after question in questionnaire order, so that
+conditions ("if no, why?") are respected by construction. Choice answers go
+to respondents ordered by a latent "digital affinity" plus noise, so answers
+correlate (and vary by school type) as in real data without moving a count.
 """
 
 from __future__ import annotations
@@ -708,6 +710,10 @@ def _deal_grid(question, spec, eligible, records, engaged_first):
 def _deal_multiple(rng, question, spec, eligible, records):
     spec = dict(spec or {code: 0.3 for code in question.choice_codes if code != OTHER_CODE})
     anchor = spec.pop("_anchor", None)
+    stretch_anchor = anchor is None and question.required
+    if stretch_anchor:
+        anchor = question.choice_codes[0]  # a required question is never left empty
+        spec.setdefault(anchor, 0.3)
     n = len(eligible)
     chosen = {index: set() for index in eligible}
     counts = {code: value if isinstance(value, int) else round(value * n) for code, value in spec.items()}
@@ -717,6 +723,8 @@ def _deal_multiple(rng, question, spec, eligible, records):
                 chosen[index].add(code)
     if anchor:
         empty = [index for index in eligible if not chosen[index]]
+        if stretch_anchor:
+            counts[anchor] = max(counts[anchor], len(empty))
         if len(empty) > counts[anchor]:
             raise ValueError(f"{question.code} : « {anchor} » ({counts[anchor]}) ne couvre pas "
                              f"les {len(empty)} réponses vides")

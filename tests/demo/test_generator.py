@@ -264,3 +264,34 @@ def test_allocate_splits_exactly(total, spec, expected):
 def test_allocate_refuses_counts_that_do_not_add_up():
     with pytest.raises(ValueError):
         allocate(10, {"a": 3, "b": 4})
+
+
+def test_it_answers_questions_it_has_no_target_for(academie):
+    """A later questionnaire version with new questions still gets valid answers."""
+    from bilan.questionnaire import builtin_path, parse_questionnaire
+
+    extra = """
+  - code: extra
+    title: Questions ajoutées
+    questions:
+      - code: NEW_TOOLS
+        type: multiple
+        text: Quels outils utilisez-vous ?
+        required: true
+        choices:
+          - {code: a, label: A}
+          - {code: b, label: B}
+      - code: NEW_SATISFACTION
+        type: scale
+        text: Votre satisfaction
+        min: 1
+        max: 5
+        required: true
+"""
+    text = builtin_path("bilan-rupn").read_text(encoding="utf-8").rstrip() + "\n" + extra
+    questionnaire = parse_questionnaire(text, source="test")
+    answers = build_campaign_answers(academie, questionnaire, "2022-2023")
+    for answer in answers:
+        assert clean_answers(questionnaire, answer.answers) == answer.answers
+        assert answer.answers["NEW_TOOLS"]
+        assert 1 <= answer.answers["NEW_SATISFACTION"] <= 5
