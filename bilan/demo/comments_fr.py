@@ -448,6 +448,16 @@ OTHER_TEXTS: dict[str, list[str]] = {
     "STEER_WHY_NOT": ["Arrivée en cours d'année", "Pas le temps cette année"],
 }
 
+# Frames put around a comment used a second time, so that the same idea
+# comes back in other words (neutral: no theme word, no « IA »).
+OPENERS = ["Pour ma part : ", "Comme l'an dernier : ", "Toujours la même chose : ", "Je dirais : ",
+           "Honnêtement : ", "Pour résumer : ", "De mon côté : "]
+CLOSERS = [" Merci !", " Voilà pour moi.", " Comme beaucoup de collègues, je pense.", " Rien d'autre à signaler.",
+           " Merci pour ce questionnaire."]
+# First words kept capitalised after an opener.
+PROPER_FIRST_WORDS = {"Pix", "Apps", "Lumni", "Tchap", "Erasmus", "Édubase", "Internet", "Genially", "Anki",
+                      "Seren-IT", "Mme"}
+
 # Short fields, where no sentence naming someone is appended.
 SHORT_TEXT_QUESTIONS = {"INFO_PERSONS", "WS_PEDAGOGY_THEMES"}
 

@@ -779,15 +779,35 @@ def _deal_free_text(rng, question, spec, eligible, records, themes, strata):
         for index in pool[position:position + count]:
             assigned.append((index, theme))
         position += count
-    # Cycle through each theme's variants so texts repeat as little as possible.
+    # Cycle through each theme's variants; once all are used, reword them
+    # lightly so that texts repeat as little as possible.
     variants: dict[str, list[str]] = {}
+    rounds: dict[str, int] = defaultdict(int)
     for index, theme in assigned:
         if not variants.get(theme):
             variants[theme] = list(bank[theme])
             rng.shuffle(variants[theme])
+            rounds[theme] += 1
         text = variants[theme].pop()
+        if rounds[theme] > 1:
+            text = _reword(rng, text)
         records[index][question.code] = text[:question.max_length] if question.max_length else text
         themes[index][question.code] = theme
+
+
+def _reword(rng: random.Random, text: str) -> str:
+    """The same idea in a respondent's own framing: an opener, a closer, or both."""
+    style = rng.randrange(3)
+    if style != 1:
+        first_word = text.split(" ", 1)[0]
+        if first_word[1:].islower() and first_word.strip(".,:;!?") not in comments_fr.PROPER_FIRST_WORDS:
+            text = text[0].lower() + text[1:]
+        text = rng.choice(comments_fr.OPENERS) + text
+    if style != 0:
+        if text[-1] not in ".!?)":
+            text += "."
+        text += rng.choice(comments_fr.CLOSERS)
+    return text
 
 
 def _add_personal_data(rng, academie, school_year, records, strata) -> dict[int, dict[str, list[str]]]:
