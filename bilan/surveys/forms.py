@@ -15,7 +15,7 @@ from typing import Any
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from dsfr.forms import DsfrBaseForm
+from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 from dsfr.utils import dsfr_input_class_attr
 
 from bilan.questionnaire import Condition, Question, QuestionType, Questionnaire, Section
@@ -97,6 +97,10 @@ class QuestionItem:
 
 class SectionForm(DsfrBaseForm):
     """The questions of one section; ``raw_answers()`` gives values for ``save_section``."""
+
+    # DsfrBaseForm falls back to the project's FORM_RENDERER when it is set, and
+    # that renderer would pick Django's widget templates over the DSFR's ones.
+    default_renderer = DsfrDjangoTemplates
 
     def __init__(self, schema: Questionnaire, section: Section, answers: dict[str, Any], data=None):
         self.schema = schema

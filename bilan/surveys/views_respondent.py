@@ -185,13 +185,23 @@ def review(request, token):
     context.update({
         "page_title": title,
         "summary": service.summarise(schema, answers),
-        "problems": [(_section_url(token, p.section_code) + f"#{question_anchor(schema.question(p.question_code))}", p)
-                     for p in problems],
+        "problem_count": len(problems),
+        "problem_groups": _group_problems(token, schema, problems),
         "submit_failed": submit_failed,
         "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
         "last_section_url": _section_url(token, schema.sections[-1].code),
     })
     return render(request, TEMPLATES + "review.html", context)
+
+
+def _group_problems(token: str, schema, problems) -> list[dict]:
+    """Problems per section, each linking to its question on the section page."""
+    groups: dict[str, dict] = {}
+    for problem in problems:
+        group = groups.setdefault(problem.section_code, {"title": problem.section_title, "items": []})
+        anchor = question_anchor(schema.question(problem.question_code))
+        group["items"].append((_section_url(token, problem.section_code) + f"#{anchor}", problem))
+    return list(groups.values())
 
 
 @respondent_page

@@ -161,7 +161,8 @@ def test_the_review_page_lists_the_missing_required_answers_by_section(client, t
     page = client.get(url("review", token))
     html = text_of(page)
     assert page.status_code == 200
-    assert "Partie «\xa0Mettre en place des mini-ateliers de formation\xa0», question «\xa0Ces ateliers ont-ils bien fonctionné\u202f?\xa0»" in html
+    assert "Partie «\xa0Mettre en place des mini-ateliers de formation\xa0»\xa0:" in html
+    assert "Ces ateliers ont-ils bien fonctionné\u202f?\xa0: Réponse obligatoire</a>" in html
     assert url("section", token, "workshops") + "#id_WS_WORKED_0" in html
 
 
