@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "bilan.surveys",
     "bilan.outreach",
     "bilan.demo",
+    "bilan.results",
 ]
 
 MIDDLEWARE = [

@@ -9,5 +9,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("r/", include("bilan.surveys.urls_respondent")),
     path("campagnes/", include("bilan.outreach.urls")),
+    path("campagnes/", include("bilan.results.urls")),
     path("", include("bilan.core.urls")),
 ]

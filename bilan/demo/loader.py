@@ -25,8 +25,11 @@ from bilan.surveys.services import invite_roster, issue_token, register_builtin_
 
 PILOT = ("pilote", "pilote-demo-2024")
 READER = ("lecteur", "lecteur-demo-2024")
+# Closed campaigns with answers: the seed year, the year before it, and the
+# year after it (where the action plan's indicators moved).
+ANSWERED_YEARS = (*generator.SCHOOL_YEARS, generator.NEXT_YEAR)
 # The campaign under way in the demo, so that a respondent link can be tried.
-OPEN_SCHOOL_YEAR = "2024-2025"
+OPEN_SCHOOL_YEAR = "2025-2026"
 
 
 @dataclass
@@ -73,7 +76,7 @@ def _say(out, message):
 
 @transaction.atomic
 def _build(seed: int, out) -> None:
-    academie_data = generator.build_academie(seed)
+    academie_data = generator.build_academie(seed, school_years=ANSWERED_YEARS)
     _say(out, f"Académie de {academie_data.name} : {len(academie_data.schools)} établissements, "
               f"{len(academie_data.referents)} référent·es sur deux années…")
     academie = Academie.objects.create(code=academie_data.code, name=academie_data.name)
@@ -95,15 +98,15 @@ def _build(seed: int, out) -> None:
     mandates = sorted(academie_data.mandates, key=lambda m: (not m.primary, m.school_year))
     rows = [Mandate(referent=referents[m.referent_email.lower()], school=schools[m.school_uai],
                     school_year=m.school_year) for m in mandates]
-    # The campaign under way continues the 2023-2024 roster.
+    # The campaign under way continues the last answered year's roster.
     rows += [Mandate(referent=referents[m.referent_email.lower()], school=schools[m.school_uai],
-                     school_year=OPEN_SCHOOL_YEAR) for m in mandates if m.school_year == "2023-2024"]
+                     school_year=OPEN_SCHOOL_YEAR) for m in mandates if m.school_year == ANSWERED_YEARS[-1]]
     Mandate.objects.bulk_create(rows)
 
     questionnaire_version = register_builtin_questionnaire()
     schema = questionnaire_version.schema
     previous = None
-    for school_year in generator.SCHOOL_YEARS:
+    for school_year in ANSWERED_YEARS:
         window = generator.CAMPAIGN_WINDOWS[school_year]
         campaign = Campaign.objects.create(
             slug=school_year, title=f"Bilan des RUPN {school_year.replace('-', '/')}",

@@ -42,14 +42,14 @@ def test_every_answer_keeps_its_strata_and_is_linked_to_its_invitation(demo):
 def test_the_printed_link_opens_the_form_of_the_open_campaign(demo):
     response = Client().get(demo.respondent_path)
     assert response.status_code == 200
-    assert "Bilan des RUPN 2024/2025" in response.content.decode()
+    assert "Bilan des RUPN 2025/2026" in response.content.decode()
 
 
 def test_the_pilot_can_sign_in_and_sees_the_campaigns(demo):
     client = Client()
     assert client.login(username=PILOT[0], password=PILOT[1])
     page = client.get("/").content.decode()
-    for slug in ("2022-2023", "2023-2024", "2024-2025"):
+    for slug in ("2022-2023", "2023-2024", "2024-2025", "2025-2026"):
         assert slug in page
 
 

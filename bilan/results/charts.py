@@ -1,0 +1,141 @@
+"""Charts of question results: one Vega-Lite spec, rendered to SVG offline.
+
+The same spec serves the staff pages, the HTML report and the PDF. Text is
+set in DejaVu Sans, a font WeasyPrint has, so labels do not clip in the PDF.
+Every chart comes with a French text alternative; pages also show the data
+table beside it.
+"""
+
+from __future__ import annotations
+
+import base64
+from functools import lru_cache
+import json
+
+import vl_convert
+
+from bilan.analysis import QuestionResult
+from bilan.core.typography import fr_percent
+
+FONT = "DejaVu Sans"
+BAR_COLOR = "#000091"      # DSFR blue France
+PREVIOUS_COLOR = "#8585F6"
+
+
+def _wrap(label: str, width: int = 38) -> list[str]:
+    words, lines, line = label.split(), [], ""
+    for word in words:
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}".strip()
+    if line:
+        lines.append(line)
+    return lines or [label]
+
+
+def chart_rows(question: QuestionResult) -> list[dict]:
+    """The bars of a question's chart: (label, series, percent of respondents)."""
+    rows = []
+    if question.rows:  # grids: share of respondents per row and column
+        for row in question.rows:
+            for estimate in row.columns:
+                rows.append({"label": row.label, "series": estimate.label, "percent": estimate.percent or 0.0})
+        return rows
+    options = question.options
+    if question.ranking:
+        order = {code: index for index, code in enumerate(question.ranking)}
+        options = sorted(options, key=lambda option: order.get(option.code, len(order)))
+    for option in options:
+        rows.append({"label": option.label, "series": "Cette année", "percent": option.percent or 0.0})
+        if option.previous is not None and option.previous.previous_percent is not None:
+            rows.append({"label": option.label, "series": "Année précédente",
+                         "percent": option.previous.previous_percent})
+    return rows
+
+
+def chart_spec(question: QuestionResult, width: int = 560) -> dict | None:
+    rows = chart_rows(question)
+    if not rows:
+        return None
+    for row in rows:
+        row["text"] = fr_percent(row["percent"])
+        row["wrapped"] = _wrap(row["label"])
+    series = list(dict.fromkeys(row["series"] for row in rows))
+    labels = list(dict.fromkeys(row["label"] for row in rows))
+    grid = bool(question.rows)
+    colors = (["#CE0500", "#FCC63A", "#18753C", "#6A6AF4", "#929292"][:len(series)] if grid
+              else [BAR_COLOR, PREVIOUS_COLOR][:len(series)])
+    encoding_y = {"field": "label", "type": "nominal", "sort": labels, "title": None,
+                  "axis": {"labelExpr": "datum.value", "labelLimit": 260}}
+    if grid:
+        mark = {"type": "bar"}
+        encoding = {
+            "y": encoding_y,
+            "x": {"field": "percent", "type": "quantitative", "stack": "zero", "title": "% des répondant·es",
+                  "scale": {"domain": [0, 100]}},
+            "color": {"field": "series", "type": "nominal", "sort": series, "title": None,
+                      "scale": {"domain": series, "range": colors}, "legend": {"orient": "bottom", "columns": 2}},
+            "order": {"field": "order", "type": "quantitative"},
+        }
+        for row in rows:
+            row["order"] = series.index(row["series"])
+        layers = [{"mark": mark, "encoding": encoding}]
+    else:
+        offset = {"yOffset": {"field": "series", "type": "nominal", "sort": series}} if len(series) > 1 else {}
+        color = {"color": {"field": "series", "type": "nominal", "sort": series, "title": None,
+                           "scale": {"domain": series, "range": colors},
+                           "legend": {"orient": "bottom"} if len(series) > 1 else None}}
+        base_encoding = {"y": encoding_y,
+                         "x": {"field": "percent", "type": "quantitative", "title": "% des répondant·es",
+                               "scale": {"domain": [0, 100]}}, **offset}
+        layers = [
+            {"mark": {"type": "bar"}, "encoding": {**base_encoding, **color}},
+            {"mark": {"type": "text", "align": "left", "dx": 4, "font": FONT, "fontSize": 11},
+             "encoding": {**base_encoding, "text": {"field": "text"}}},
+        ]
+    step = 18 if len(series) > 1 and not grid else 24
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
+        "data": {"values": rows},
+        "width": width,
+        "height": {"step": step},
+        "layer": layers,
+        "config": {"font": FONT, "axis": {"labelFont": FONT, "titleFont": FONT, "labelFontSize": 11},
+                   "legend": {"labelFont": FONT, "labelFontSize": 11}, "view": {"stroke": None}},
+    }
+
+
+@lru_cache(maxsize=512)
+def _render(spec_json: str) -> str:
+    return vl_convert.vegalite_to_svg(json.loads(spec_json))
+
+
+def chart_svg(question: QuestionResult, width: int = 560) -> str | None:
+    spec = chart_spec(question, width)
+    return _render(json.dumps(spec, sort_keys=True, ensure_ascii=False)) if spec else None
+
+
+def chart_data_uri(question: QuestionResult, width: int = 560) -> str | None:
+    svg = chart_svg(question, width)
+    if svg is None:
+        return None
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
+
+
+def chart_alt_text(question: QuestionResult) -> str:
+    """A sentence a screen reader can read in place of the chart."""
+    if question.rows:
+        parts = [f"{row.label} : " + ", ".join(f"{c.label} {fr_percent(c.percent)}" for c in row.columns)
+                 for row in question.rows]
+        kind = "Barres empilées"
+    else:
+        options = question.options
+        if question.ranking:
+            order = {code: i for i, code in enumerate(question.ranking)}
+            options = sorted(options, key=lambda o: order.get(o.code, len(order)))
+        parts = [f"{o.label} {fr_percent(o.percent)}" for o in options]
+        kind = "Diagramme en barres"
+    return (f"{kind}, {question.label}, en pourcentage des {question.base.respondents} répondant·es : "
+            + " ; ".join(parts) + ". Les données figurent dans le tableau qui suit.")

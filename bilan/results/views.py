@@ -1,0 +1,101 @@
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+
+from bilan.analysis.engine import SCHOOL_TYPE_LABELS_FR
+from bilan.core.permissions import staff_campaign_view
+from bilan.results.charts import chart_alt_text, chart_data_uri
+from bilan.results.exports import export_results
+from bilan.results.services import campaign_results
+from bilan.roster.models import SchoolType
+
+EXPORT_FORMATS = ("csv", "xlsx", "ods", "json")
+
+
+def _filters(request, campaign):
+    """The stratum filter of the page, validated against what exists."""
+    school_type = request.GET.get("type") or None
+    departement = request.GET.get("departement") or None
+    if school_type not in (None, *SchoolType.values):
+        school_type = None
+    departements = sorted(set(campaign.invitations.values_list("departement_code", flat=True)))
+    if departement not in (None, *departements):
+        departement = None
+    return school_type, departement, departements
+
+
+def _context(request, campaign):
+    school_type, departement, departements = _filters(request, campaign)
+    results = campaign_results(campaign, school_type=school_type, departement=departement)
+    query = request.GET.urlencode()
+    return {
+        "campaign": campaign,
+        "results": results,
+        "schema": campaign.questionnaire.schema,
+        "school_type": school_type,
+        "departement": departement,
+        "school_types": [(value, label) for value, label in SchoolType.choices],
+        "departements": departements,
+        "filter_label": _filter_label(school_type, departement),
+        "query": f"?{query}" if query else "",
+        "export_formats": EXPORT_FORMATS,
+    }
+
+
+def _filter_label(school_type, departement):
+    parts = []
+    if school_type:
+        parts.append(SCHOOL_TYPE_LABELS_FR.get(school_type, school_type))
+    if departement:
+        parts.append(f"département {departement}")
+    return ", ".join(parts)
+
+
+@staff_campaign_view()
+def overview(request, campaign):
+    context = _context(request, campaign)
+    results = context["results"]
+    sections = []
+    for section in context["schema"].sections:
+        codes = {q.code for q in section.questions}
+        sections.append({"section": section, "count": sum(1 for q in results.questions if q.code in codes)})
+    context["sections"] = sections
+    context["type_labels"] = SCHOOL_TYPE_LABELS_FR
+    return render(request, "results/overview.html", context)
+
+
+@staff_campaign_view()
+def section(request, campaign, section):
+    context = _context(request, campaign)
+    schema = context["schema"]
+    try:
+        current = schema.section(section)
+    except KeyError:
+        raise Http404("Section inconnue") from None
+    codes = [q.code for q in current.questions]
+    questions = []
+    for code in codes:
+        result = context["results"].question(code)
+        chart = chart_data_uri(result) if (result.options or result.rows) else None
+        questions.append({"result": result, "question": schema.question(code), "chart": chart,
+                          "alt": chart_alt_text(result) if chart else ""})
+    index = [s.code for s in schema.sections].index(section)
+    context.update({
+        "section": current,
+        "questions": questions,
+        "previous_section": schema.sections[index - 1] if index > 0 else None,
+        "next_section": schema.sections[index + 1] if index + 1 < len(schema.sections) else None,
+        "type_labels": SCHOOL_TYPE_LABELS_FR,
+    })
+    return render(request, "results/section.html", context)
+
+
+@staff_campaign_view()
+def export(request, campaign, fmt):
+    if fmt not in EXPORT_FORMATS:
+        raise Http404("Format inconnu")
+    school_type, departement, _ = _filters(request, campaign)
+    results = campaign_results(campaign, school_type=school_type, departement=departement)
+    filename, mimetype, data = export_results(results, f"resultats-{campaign.slug}", fmt)
+    response = HttpResponse(data, content_type=mimetype)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
