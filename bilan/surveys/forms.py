@@ -143,6 +143,8 @@ class SectionForm(DsfrBaseForm):
         parts = []
         if question.help:
             parts.append(escape(french_spacing(question.help)))
+        if question.type is QuestionType.MULTIPLE and question.max_choices:
+            parts.append(escape(f"{question.max_choices} choix au plus."))
         if question.type in (QuestionType.TEXT, QuestionType.LONGTEXT) and question.max_length:
             parts.append(escape(f"{question.max_length} caractères au plus."))
         if question.conditions:
@@ -261,7 +263,7 @@ class SectionForm(DsfrBaseForm):
         by_code = {item.code: item for item in self.items}
         for key, message in errors.items():
             code = key.split(".", 1)[0]
-            message = message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+            message = french_spacing(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."))
             item = by_code.get(code)
             if item is None:
                 self.add_error(None, f"{key} : {message}")

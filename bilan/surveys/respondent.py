@@ -154,6 +154,10 @@ def response_of(invitation: Invitation) -> Response | None:
     return Response.objects.filter(invitation=invitation).first()
 
 
+def is_submitted(invitation: Invitation) -> bool:
+    return Response.objects.filter(invitation=invitation, status=ResponseStatus.SUBMITTED).exists()
+
+
 def load_answers(invitation: Invitation) -> dict[str, Any]:
     """The answers saved so far (empty before the first save)."""
     response = response_of(invitation)

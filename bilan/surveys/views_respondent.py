@@ -127,6 +127,7 @@ def section(request, token, section):
         "next_title": next_title,
         "previous_label": "Précédent",
         "has_required": any(item.question.required for item in items),
+        "submitted": service.is_submitted(invitation),
     })
     return render(request, TEMPLATES + "section.html", context)
 
