@@ -1,0 +1,44 @@
+from bilan.comments import Assignment, Codebook, Comment, Person, Pseudonymiser, Theme, summarise
+
+BOOK = Codebook(themes=[Theme("wifi", "Réseau et wifi"), Theme("ia", "Intelligence artificielle"), Theme("pix", "Pix")])
+COMMENTS = [
+    Comment(1, "Le wifi ne passe pas, Karim Benali le sait bien."),
+    Comment(2, "Toujours pas de wifi au bâtiment B depuis septembre."),
+    Comment(3, "Le wifi saute tout le temps pendant les cours."),
+    Comment(4, "Comment utiliser l'IA avec les élèves ?"),
+    Comment(5, "Des ressources sur l'IA générative en classe."),
+]
+RESPONDENT = {1: "r1", 2: "r2", 3: "r2", 4: "r3", 5: "r4"}
+ASSIGNMENTS = [
+    Assignment(1, "wifi", 0.9, "keyword"),
+    Assignment(2, "wifi", 0.8, "keyword"),
+    Assignment(3, "wifi", 0.7, "similarity"),
+    Assignment(4, "ia", 0.9, "keyword"),
+    Assignment(5, "ia", 0.9, "keyword"),
+]
+
+
+def _summaries():
+    pseudonymiser = Pseudonymiser([Person("Karim", "Benali")], use_ner=False)
+    return summarise(BOOK, ASSIGNMENTS, COMMENTS, RESPONDENT, pseudonymiser=pseudonymiser, quotes_per_theme=2)
+
+
+def test_it_counts_respondents_once_and_ranks_with_ties():
+    rows = {s.code: s for s in _summaries()}
+    assert (rows["wifi"].respondents, rows["wifi"].comments) == (2, 3)
+    assert (rows["ia"].respondents, rows["ia"].rank) == (2, 1)  # a tie shares the rank
+    assert [s.code for s in _summaries()][:2] == ["wifi", "ia"]  # more comments first within a tie
+    assert (rows["pix"].respondents, rows["pix"].rank, rows["pix"].quotes) == (0, 3, ())
+
+
+def test_quotes_are_pseudonymised_and_from_different_respondents():
+    wifi = next(s for s in _summaries() if s.code == "wifi")
+    assert len(wifi.quotes) == 2
+    assert all("Benali" not in q for q in wifi.quotes)
+    assert any("[un·e collègue]" in q for q in wifi.quotes)
+    assert not {COMMENTS[1].text, COMMENTS[2].text} <= set(wifi.quotes)
+
+
+def test_respondent_of_may_be_a_function():
+    rows = summarise(BOOK, ASSIGNMENTS, COMMENTS, lambda cid: "same", pseudonymiser=Pseudonymiser(use_ner=False))
+    assert {s.code: s.respondents for s in rows} == {"wifi": 1, "ia": 1, "pix": 0}
