@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
+import time
 from dataclasses import dataclass, field
 from datetime import timedelta
 from email import message_from_bytes, policy
@@ -52,6 +53,7 @@ class Received:
     subject: str
     text: str
     html: str
+    at: float = field(default_factory=time.monotonic)
 
 
 @dataclass
