@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 
@@ -94,6 +94,11 @@ def import_roster(path: str | Path, *, school_year: str | None = None,
                 raise _Rollback
     except _Rollback:
         pass
+    except IntegrityError as error:
+        # Another import (or an admin edit) wrote the same school or e-mail meanwhile.
+        report.problems.append(ImportProblem(None, None, (
+            "conflit avec une modification faite pendant l'import ; rien n'a été enregistré, "
+            f"relancez l'import ({error})")))
     return report
 
 
