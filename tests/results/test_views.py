@@ -1,0 +1,84 @@
+import io
+
+import pytest
+from django.test import Client
+from odfdo import Document
+from openpyxl import load_workbook
+
+pytestmark = pytest.mark.django_db
+
+OVERVIEW = "/campagnes/2023-2024/resultats/"
+SECTION = "/campagnes/2023-2024/resultats/section/resources/"
+
+
+def client_for(user):
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_an_anonymous_visitor_is_sent_to_the_login_page(personas):
+    response = Client().get(OVERVIEW)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/connexion/")
+
+
+@pytest.mark.parametrize("url", [OVERVIEW, SECTION, "/campagnes/2023-2024/resultats/export.csv"])
+def test_an_outsider_gets_not_found(personas, url):
+    assert client_for(personas["outsider"]).get(url).status_code == 404
+
+
+def test_a_reader_sees_participation_and_key_figures(personas):
+    page = client_for(personas["reader"]).get(OVERVIEW).content.decode()
+    # Rates keep one decimal on staff pages: 145 / 446 = 32,5 %.
+    assert "145 réponses sur 446 référent·es invité·es, soit 32,5\u00a0%" in page
+    assert "Taux de réponse par type d'établissement" in page
+
+
+def test_a_section_page_has_a_chart_with_a_text_alternative_and_its_data_table(personas):
+    page = client_for(personas["reader"]).get(SECTION).content.decode()
+    assert 'alt="Barres empilées, Ressources institutionnelles' in page
+    assert "Lumni enseignement" in page
+    assert "<caption>Ressources institutionnelles : données" in page
+    assert "42\u00a0%" in page  # Lumni used
+
+
+def test_the_filter_restricts_the_base(personas):
+    page = client_for(personas["reader"]).get(SECTION + "?type=lycee").content.decode()
+    assert "33 répondant·es (Lycée)" in page
+
+
+def test_an_unknown_section_is_not_found(personas):
+    assert client_for(personas["pilot"]).get("/campagnes/2023-2024/resultats/section/nope/").status_code == 404
+
+
+def _result_row(rows, question, option, row_code=""):
+    header = rows[0]
+    for row in rows[1:]:
+        record = dict(zip(header, row))
+        if record["question"] == question and record["option"] == option and (record["ligne"] or "") == row_code:
+            return record
+    raise AssertionError((question, option, row_code))
+
+
+def test_the_xlsx_and_ods_exports_reopen_with_the_same_counts(personas):
+    client = client_for(personas["reader"])
+    xlsx = client.get("/campagnes/2023-2024/resultats/export.xlsx")
+    assert xlsx["Content-Disposition"] == 'attachment; filename="resultats-2023-2024.xlsx"'
+    sheet = load_workbook(io.BytesIO(xlsx.content))["Résultats"]
+    rows = [list(r) for r in sheet.iter_rows(values_only=True)]
+    assert _result_row(rows, "WS_HELD", "yes")["effectif"] == 77
+    assert _result_row(rows, "RES_KNOWLEDGE", "used", "lumni")["effectif"] == 61
+
+    ods = client.get("/campagnes/2023-2024/resultats/export.ods")
+    document = Document(io.BytesIO(ods.content))
+    table = document.body.get_table(name="Résultats")
+    values = table.get_values()
+    assert int(_result_row(values, "STEER_TOPICS", "equipment")["effectif"]) == 73
+
+
+def test_the_csv_export_opens_with_accents_intact(personas):
+    data = client_for(personas["reader"]).get("/campagnes/2023-2024/resultats/export.csv").content
+    assert data.startswith("\ufeff".encode("utf-8"))
+    text = data.decode("utf-8-sig")
+    assert "Réseaux sociaux" in text and "répondant·es" in text
