@@ -35,6 +35,7 @@ class Participation:
     day_index: int  # days since opening, counted on the day shown
     previous: Campaign | None
     previous_rate_same_day: float | None
+    previous_final_rate: float | None
     by_school_type: list[RateRow]
     by_departement: list[RateRow]
     curve: list[tuple[date, float | None, float | None]]  # (day, rate, last year's rate that day)
@@ -97,7 +98,7 @@ def participation(campaign: Campaign, now: datetime | None = None) -> Participat
     rates = _cumulative_rates(opening, day_index, _submitted_days(campaign), invited)
     previous = previous_campaign(campaign)
     previous_rates: list[float | None] = [None] * (day_index + 1)
-    previous_same_day = None
+    previous_same_day = previous_final = None
     if previous is not None:
         prev_opening = timezone.localtime(previous.opens_at).date()
         prev_last = timezone.localtime(previous.closes_at - timedelta(microseconds=1)).date()
@@ -107,6 +108,7 @@ def participation(campaign: Campaign, now: datetime | None = None) -> Participat
         # After last year's closing day its rate stays at its final value.
         previous_rates = [prev_curve[min(i, prev_days)] for i in range(day_index + 1)]
         previous_same_day = previous_rates[day_index]
+        previous_final = prev_curve[prev_days]
 
     reminder_days = sorted({timezone.localtime(moment).date() for moment in
                             OutgoingMail.objects.filter(campaign=campaign, kind=MailKind.REMINDER,
@@ -114,7 +116,7 @@ def participation(campaign: Campaign, now: datetime | None = None) -> Participat
                             .values_list("sent_at", flat=True) if moment})
     curve = [(opening + timedelta(days=i), rates[i], previous_rates[i]) for i in range(day_index + 1)]
     return Participation(campaign, invited, opened, started, submitted, day_index, previous, previous_same_day,
-                         by_type, by_dep, curve, reminder_days)
+                         previous_final, by_type, by_dep, curve, reminder_days)
 
 
 def nonrespondents(campaign: Campaign):

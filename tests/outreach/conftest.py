@@ -126,7 +126,7 @@ def build_roster(referents: int = 446, school_year: str = SCHOOL_YEAR) -> Academ
     departements = [Departement.objects.create(academie=academie, code=code, name=name)
                     for code, name in DEPARTEMENTS]
     schools = School.objects.bulk_create([
-        School(uai=f"0{departements[i % 4].code}{i:04d}{'ABCDEFGHJKLMNPRSTUVWXYZ'[i % 23]}",
+        School(uai=f"0{departements[i % 4].code}{i // 4:04d}{'ABCDEFGHJKLMNPRSTUVWXYZ'[i % 23]}",
                name=f"Établissement {i:03d}", type=TYPES[i % len(TYPES)], commune=f"Commune {i % 37}",
                departement=departements[i % 4]) for i in range(referents)])
     people = Referent.objects.bulk_create([

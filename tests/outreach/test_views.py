@@ -85,7 +85,7 @@ def test_the_board_shows_rates_and_who_has_not_answered(client, small_campaign, 
                                 submitted_on=timezone.localdate())
     client.force_login(people["pilot"])
     page = client.get(urls(small_campaign.slug)["board"]).content.decode()
-    assert "25\u00a0%" in page  # 3 of 12
+    assert "25,0\u00a0%" in page  # 3 of 12
     assert "rupn011@ac-poitiers.fr" in page and "rupn000@ac-poitiers.fr" not in page
     assert "16 Charente" in page and "Collège" in page
 

@@ -1,17 +1,17 @@
 from django import template
 
+from bilan.core.typography import fr_number, fr_percent
+
 register = template.Library()
 
 
 @register.filter
 def percent(rate):
-    """0.3214 → « 32 % » (non-breaking space); None → « — »."""
-    if rate is None:
-        return "—"
-    return f"{round(rate * 100)}\u00a0%"
+    """0.3251 → « 32,5 % » (one decimal on staff pages, non-breaking space); None → « — »."""
+    return fr_percent(None if rate is None else rate * 100, 1)
 
 
 @register.filter
 def number_fr(value):
     """12345 → « 12 345 » with a narrow non-breaking space."""
-    return f"{int(value):,}".replace(",", "\u202f")
+    return fr_number(value)
