@@ -56,6 +56,7 @@ from bilan.questionnaire.schema import Condition, Question, QuestionType, Questi
 CELL_COLUMN = "_cell"
 DIMENSIONS = ("school_type", "departement_code")
 MAX_NUMBER_DISTRIBUTION = 30
+KEY_CHUNK = 24
 SCHOOL_TYPE_LABELS_FR = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel",
                          "erea": "EREA", "other": "Autre", "unknown": "Non renseigné"}
 
@@ -174,54 +175,76 @@ def _asked_expr(question: Question, questionnaire: Questionnaire, table: AnswerT
 
 # --------------------------------------------------------------------- the cube
 class _Cube:
-    """Counts per stratum cell for every question, from one group-by."""
+    """Counts per stratum cell for every question.
+
+    Each answer column becomes one integer key per response,
+    ``cell × buckets + bucket``, where the buckets are the column's values
+    plus "asked but unanswered" and "not asked" (conditions). One
+    element-wise polars query computes every key in parallel, and a single
+    ``numpy.bincount`` per key gives all counts of that column per cell:
+    options, bases and condition bases at once. Sums for means use weighted
+    bincounts; a number's min/max and median come from one more query.
+    """
 
     def __init__(self, questionnaire: Questionnaire, table: AnswerTable):
         self.table = table
         self.n_st = len(table.school_types)
         self.n_dep = max(len(table.departements), 1)
         self.n_cells = self.n_st * self.n_dep
-        self.expressions: list[pl.Expr] = [pl.len()]
-        self.count_slots: list[int] = [0]
-        self.slots: dict[tuple, int] = {("respondents",): 0}
+        self.vectors: dict[tuple, np.ndarray] = {}
+        self.extremes: dict[tuple, np.ndarray] = {}
+        self.keys: list[tuple[pl.Expr, int, Any]] = []        # (key expression, buckets, unpack)
+        self.sums: list[tuple[pl.Expr, tuple]] = []            # (value expression, slot)
         self.global_expressions: list[pl.Expr] = []
+        self.extreme_expressions: list[tuple[pl.Expr, tuple]] = []
         self.asked_columns: list[pl.Expr] = []
         for question in questionnaire.questions:
             self._plan(question, questionnaire)
-        frame = table.frame.lazy().with_columns(
-            (pl.col(SCHOOL_TYPE_COLUMN).cast(pl.UInt32) * self.n_dep
-             + pl.col(DEPARTEMENT_COLUMN).cast(pl.UInt32)).alias(CELL_COLUMN),
-            *self.asked_columns,
-        )
-        grouped = frame.group_by(CELL_COLUMN).agg(
-            [expr.cast(pl.Float64).alias(f"s{i}") for i, expr in enumerate(self.expressions)])
-        queries = [grouped]
+        cell = (pl.col(SCHOOL_TYPE_COLUMN).cast(pl.UInt32) * self.n_dep
+                + pl.col(DEPARTEMENT_COLUMN).cast(pl.UInt32)).alias(CELL_COLUMN)
+        # Materialised once: every query below reads the cell and the condition masks.
+        frame = table.frame.with_columns(cell, *self.asked_columns).lazy()
+        queries = [frame.select(pl.col(CELL_COLUMN),
+                                *[expr.alias(f"v{i}") for i, (expr, _) in enumerate(self.sums)])]
+        if self.extreme_expressions:
+            queries.append(frame.group_by(CELL_COLUMN).agg(
+                [expr.alias(f"e{i}") for i, (expr, _) in enumerate(self.extreme_expressions)]))
         if self.global_expressions:
             queries.append(frame.select(self.global_expressions))
         collected = pl.collect_all(queries)
-        matrix = np.full((self.n_cells, len(self.expressions)), np.nan)
-        grouped_frame = collected[0]
-        if grouped_frame.height:
-            cells = grouped_frame.get_column(CELL_COLUMN).to_numpy().astype(np.int64)
-            matrix[cells] = grouped_frame.drop(CELL_COLUMN).to_numpy()
-        matrix[:, self.count_slots] = np.nan_to_num(matrix[:, self.count_slots])
-        self.matrix = matrix
-        self.globals = collected[1].row(0, named=True) if len(collected) > 1 else {}
+        cells = collected[0].get_column(CELL_COLUMN).to_numpy()
+        self.vectors[("respondents",)] = np.bincount(cells, minlength=self.n_cells).astype(float)
+        for i, (_, slot) in enumerate(self.sums):
+            self.vectors[slot] = np.bincount(cells, weights=collected[0].get_column(f"v{i}").to_numpy(),
+                                             minlength=self.n_cells)
+        # Keys by chunks, so that only a few key columns live at once (memory).
+        for start in range(0, len(self.keys), KEY_CHUNK):
+            chunk = self.keys[start:start + KEY_CHUNK]
+            keyed = frame.select([expr.alias(f"k{i}") for i, (expr, _, _) in enumerate(chunk)]).collect()
+            for i, (_, buckets, unpack) in enumerate(chunk):
+                counts = np.bincount(keyed.get_column(f"k{i}").to_numpy(), minlength=self.n_cells * buckets)
+                unpack(counts.reshape(self.n_cells, buckets).astype(float))
+            del keyed
+        if self.extreme_expressions:
+            grouped = collected[1]
+            rows = grouped.get_column(CELL_COLUMN).to_numpy().astype(np.int64)
+            for i, (_, slot) in enumerate(self.extreme_expressions):
+                values = np.full(self.n_cells, np.nan)
+                values[rows] = grouped.get_column(f"e{i}").cast(pl.Float64).fill_null(np.nan).to_numpy()
+                self.extremes[slot] = values
+        self.globals = collected[-1].row(0, named=True) if self.global_expressions else {}
         st_of_cell = np.arange(self.n_cells) // self.n_dep
         dep_of_cell = np.arange(self.n_cells) % self.n_dep
         self.indicators = {
             "school_type": (st_of_cell[None, :] == np.arange(self.n_st)[:, None]).astype(float),
             "departement_code": (dep_of_cell[None, :] == np.arange(self.n_dep)[:, None]).astype(float),
         }
-        counts = np.where(np.isnan(matrix), 0.0, matrix)
-        self.totals = counts.sum(axis=0)
-        self.by = {name: indicator @ counts for name, indicator in self.indicators.items()}
 
-    def _add(self, key: tuple, expr: pl.Expr, *, count: bool = True) -> None:
-        self.slots[key] = len(self.expressions)
-        if count:
-            self.count_slots.append(len(self.expressions))
-        self.expressions.append(expr)
+    def _key(self, value: pl.Expr, buckets: int, unpack) -> None:
+        """Register ``cell × buckets + value`` (value already in 0..buckets-1)."""
+        dtype = pl.UInt16 if self.n_cells * buckets < 2 ** 16 else pl.UInt32
+        expr = pl.col(CELL_COLUMN).cast(dtype) * buckets + value.cast(dtype)
+        self.keys.append((expr, buckets, unpack))
 
     def _plan(self, question: Question, questionnaire: Questionnaire) -> None:
         code = question.code
@@ -230,59 +253,83 @@ class _Cube:
             asked_name = f"{code}|#asked"
             self.asked_columns.append(asked.alias(asked_name))
             asked = pl.col(asked_name)
-            self._add((code, "asked"), asked.sum())
-        else:
-            self.slots[(code, "asked")] = 0
 
-        def count(expr: pl.Expr) -> pl.Expr:
-            return (expr & asked if asked is not None else expr).sum()
+        def bucketed(value: pl.Expr, size: int) -> pl.Expr:
+            """0..size-1 the value, size when unanswered, size + 1 when not asked."""
+            value = value.fill_null(size)
+            return pl.when(asked).then(value).otherwise(size + 1) if asked is not None else value
 
-        def masked(expr: pl.Expr) -> pl.Expr:
-            return pl.when(asked).then(expr) if asked is not None else expr
+        def store(slot: tuple, vector: np.ndarray) -> None:
+            self.vectors[slot] = vector
+
+        def store_bases(counts: np.ndarray, size: int, *, with_asked: bool = True) -> None:
+            if with_asked:
+                store((code, "asked"), counts[:, :size + 1].sum(axis=1))
+            store((code, "answered"), counts[:, :size].sum(axis=1))
 
         qtype = question.type
-        self._add((code, "answered"), count(_answered_expr(question, self.table)))
         if qtype is QuestionType.MULTIPLE:
-            for option in question.choice_codes:
-                self._add((code, option), count(pl.col(column_name(code, option))))
-        elif qtype.is_choice:
-            for index, option in enumerate(question.choice_codes):
-                self._add((code, option), count(pl.col(code) == index))
-        elif qtype is QuestionType.GRID:
-            for row in question.rows:
-                column = pl.col(column_name(code, row.code))
-                self._add((code, row.code, "answered"), count(column.is_not_null()))
-                for index, grid_column in enumerate(question.columns):
-                    self._add((code, row.code, grid_column.code), count(column == index))
-        elif qtype in (QuestionType.SCALE, QuestionType.NUMBER):
-            value = masked(pl.col(code).cast(pl.Float64))
-            self._add((code, "sum"), value.sum())
-            self._add((code, "sumsq"), (value * value).sum())
-            self._add((code, "min"), value.min(), count=False)
-            self._add((code, "max"), value.max(), count=False)
+            options = question.choice_codes
+            for position, option in enumerate(options):
+                def unpack(counts, option=option, first=position == 0):
+                    store((code, option), counts[:, 1])
+                    if first:
+                        store_bases(counts, 2)
+                self._key(bucketed(pl.col(column_name(code, option)).cast(pl.UInt8), 2), 4, unpack)
+        elif qtype.is_choice or qtype is QuestionType.SCALE:
             if qtype is QuestionType.SCALE:
-                for scale_value in question.scale_values:
-                    self._add((code, str(scale_value)), count(pl.col(code) == scale_value))
+                values = [str(v) for v in question.scale_values]
+                value = pl.col(code) - int(question.min)
+            else:
+                values = list(question.choice_codes)
+                value = pl.col(code)
+            size = len(values)
+
+            def unpack(counts, values=values, size=size):
+                for position, option in enumerate(values):
+                    store((code, option), counts[:, position])
+                store_bases(counts, size)
+            self._key(bucketed(value.cast(pl.UInt32), size), size + 2, unpack)
+        elif qtype is QuestionType.GRID:
+            size = len(question.columns)
+            answered = pl.any_horizontal([pl.col(c).is_not_null() for c in answer_columns(question)])
+            self._key(bucketed(pl.when(answered).then(0).otherwise(None), 1), 3,
+                      lambda counts: store_bases(counts, 1))
+            for row in question.rows:
+                def unpack(counts, row=row.code):
+                    for position, grid_column in enumerate(question.columns):
+                        store((code, row, grid_column.code), counts[:, position])
+                    store((code, row, "answered"), counts[:, :size].sum(axis=1))
+                self._key(bucketed(pl.col(column_name(code, row.code)).cast(pl.UInt32), size), size + 2, unpack)
+        else:
+            answered = _answered_expr(question, self.table)
+            self._key(bucketed(pl.when(answered).then(0).otherwise(None), 1), 3,
+                      lambda counts: store_bases(counts, 1))
+        if qtype in (QuestionType.SCALE, QuestionType.NUMBER):
+            value = pl.col(code).cast(pl.Float64)
+            if asked is not None:
+                value = pl.when(asked).then(value)
+            self.sums.append((value.fill_null(0.0), (code, "sum")))
+            self.sums.append(((value * value).fill_null(0.0), (code, "sumsq")))
+            self.extreme_expressions.append((value.min(), (code, "min")))
+            self.extreme_expressions.append((value.max(), (code, "max")))
             self.global_expressions.append(value.median().alias(f"{code}|median"))
             if qtype is QuestionType.NUMBER:
                 self.global_expressions.append(
                     value.drop_nulls().unique().head(MAX_NUMBER_DISTRIBUTION + 1).implode().alias(f"{code}|values"))
 
     # -- accessors
-    def slot(self, *key) -> int:
-        return self.slots[key]
-
     def total(self, *key) -> float:
-        return float(self.totals[self.slots[key]])
+        return float(self.vectors[key].sum())
 
     def cells(self, *key) -> np.ndarray:
-        return np.nan_to_num(self.matrix[:, self.slots[key]])
+        return self.vectors[key]
 
     def by_stratum(self, dimension: str, *key) -> np.ndarray:
-        return self.by[dimension][:, self.slots[key]]
+        return self.indicators[dimension] @ self.vectors[key]
 
     def extreme(self, kind: str, *key) -> float | None:
-        values = self.matrix[:, self.slots[key]]
+        values = self.extremes[key]
         values = values[~np.isnan(values)]
         if not values.size:
             return None
