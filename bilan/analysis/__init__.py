@@ -31,3 +31,9 @@ from bilan.analysis.stats import (  # noqa: F401
 )
 from bilan.analysis.suppression import suppress_table  # noqa: F401
 from bilan.analysis.weighting import poststratification  # noqa: F401
+from bilan.analysis.export import (  # noqa: F401
+    BREAKDOWN_COLUMNS,
+    RESULT_COLUMNS,
+    breakdown_rows,
+    result_rows,
+)

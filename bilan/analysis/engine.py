@@ -557,7 +557,6 @@ class _Builder:
 
     def _number_distribution(self, question: Question, values: list[float], base: Base) -> list[Estimate]:
         asked = _asked_expr(question, self.questionnaire, self.table)
-        column = pl.col(question.code)
         frame = self.table.frame.lazy()
         if asked is not None:
             frame = frame.filter(asked)
@@ -572,7 +571,6 @@ class _Builder:
                 percent_of_asked=percent(count, base.asked), percent_of_answered=percent(count, base.answered),
                 percent_rounded=percent_rounded(count, self.n),
                 ci95=(100 * interval[0], 100 * interval[1]) if interval else None))
-        del column
         return result
 
     # -- breakdowns

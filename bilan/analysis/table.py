@@ -34,7 +34,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-import numpy as np
 import polars as pl
 
 from bilan.questionnaire.schema import Question, QuestionType, Questionnaire
@@ -305,7 +304,3 @@ def _convert_column(question: Question, name: str, series: pl.Series) -> pl.Seri
         raise AnalysisError(f"colonne {name} : du texte ou des booléens sont attendus (reçu {dtype})")
     stripped = series.str.strip_chars()
     return pl.select(pl.when(stripped != "").then(stripped)).to_series().alias(name)
-
-
-def _as_numpy(values: Any) -> np.ndarray:
-    return values.to_numpy() if isinstance(values, pl.Series) else np.asarray(values)

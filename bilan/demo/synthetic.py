@@ -18,7 +18,7 @@ import polars as pl
 import yaml
 
 from bilan.questionnaire import parse_questionnaire
-from bilan.questionnaire.schema import OTHER_CODE, Question, QuestionType, Questionnaire, other_key
+from bilan.questionnaire.schema import OTHER_CODE, QuestionType, Questionnaire, other_key
 
 SCHOOL_TYPE_SHARES = {"college": 0.58, "lycee": 0.22, "lp": 0.14, "erea": 0.03, "other": 0.03}
 DEPARTEMENT_SHARES = {"16": 0.2, "17": 0.35, "79": 0.2, "86": 0.25}
@@ -213,7 +213,3 @@ def _records(questionnaire: Questionnaire, draws: dict, n: int) -> list[dict[str
             else:
                 answers[code] = COMMENTS_FR[values[i]]
     return records
-
-
-def question_by_code(questionnaire: Questionnaire, code: str) -> Question:
-    return questionnaire.question(code)
