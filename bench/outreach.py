@@ -12,7 +12,6 @@ from __future__ import annotations
 import argparse
 import multiprocessing
 import os
-import resource
 import socket
 import statistics
 import subprocess
@@ -66,6 +65,7 @@ def main() -> None:
     parser.add_argument("--invitations", type=int, default=15000)
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--batch-size", type=int, default=500)
+    parser.add_argument("--parallel", type=int, default=4, help="connexions SMTP simultanées du worker (défaut 4)")
     args = parser.parse_args()
 
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
@@ -100,27 +100,28 @@ def main() -> None:
 
     bilan = str(Path(sys.executable).with_name("bilan"))
     rates, walls, peaks = [], [], []
-    for run in range(args.runs):
+    plans = [args.parallel] * args.runs + ([1] if args.parallel != 1 else [])
+    for run, parallel in enumerate(plans):
         OutgoingMail.objects.update(status=MailStatus.QUEUED, due_at=timezone.now(), claimed_by="", sent_at=None)
         with counter.get_lock():
             counter.value = 0
-        before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
         begin = time.monotonic()
-        worker = subprocess.Popen([bilan, "send-due", "--no-plan", "--batch-size", str(args.batch_size)],
-                                  stdout=subprocess.DEVNULL)
+        worker = subprocess.Popen([bilan, "send-due", "--no-plan", "--batch-size", str(args.batch_size),
+                                   "--parallel", str(parallel)], stdout=subprocess.DEVNULL)
         _pid, _status, usage = os.wait4(worker.pid, 0)
         wall = time.monotonic() - begin
         received = counter.value
         assert received == queued, f"reçus {received}, attendus {queued}"
         rate = received / (last.value - first.value)
-        rates.append(rate)
-        walls.append(received / wall)
-        peaks.append(usage.ru_maxrss / 1024)
-        print(f"  passage {run + 1} : {rate:.0f} courriels/s (premier→dernier reçu), "
+        if run < args.runs:
+            rates.append(rate)
+            walls.append(received / wall)
+            peaks.append(usage.ru_maxrss / 1024)
+        print(f"  passage {run + 1} ({parallel} connexion{'s' if parallel > 1 else ''} SMTP) : {rate:.0f} courriels/s (premier→dernier reçu), "
               f"{received / wall:.0f}/s démarrage compris, mémoire max du worker {usage.ru_maxrss / 1024:.0f} Mo")
-        del before
     print(f"médiane : {statistics.median(rates):.0f} courriels/s reçus par le serveur SMTP local "
-          f"({statistics.median(walls):.0f}/s démarrage du processus compris) pour {queued} invitations ; "
+          f"({statistics.median(walls):.0f}/s démarrage du processus compris) pour {queued} invitations, "
+          f"{args.parallel} connexions SMTP ; "
           f"mémoire maximale du worker : {statistics.median(peaks):.0f} Mo (objectif ≥ 300/s)")
     server.terminate()
 

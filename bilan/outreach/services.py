@@ -334,17 +334,25 @@ def _cancel_reason(mail: OutgoingMail, submitted: set[int], now: datetime) -> st
 
 def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch_size: int = 200,
              lease: timedelta = DEFAULT_LEASE, limit: int | None = None, connection=None,
-             rate: float | None = None, sleep=time.sleep, clock=time.monotonic) -> SendReport:
+             rate: float | None = None, sleep=time.sleep, clock=time.monotonic,
+             parallel: int = 1) -> SendReport:
     """Send every due row, batch by batch, over one SMTP connection per batch.
 
     ``now`` fixes the time (tests); otherwise the wall clock is read at each step.
     Temporary failures (4xx, server down) go back to the queue with a growing
     delay; permanent ones (5xx) are marked failed, or bounced with the referent's
     address marked bad when the recipient itself was refused.
+    ``parallel`` > 1 runs that many SMTP connections at once (threads, each with
+    its own claims and database connection); a kill may then repeat up to
+    ``parallel`` messages in flight instead of one.
     """
-    clock_now = (lambda: now) if now is not None else timezone.now
     worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
-    throttle = _Throttle(settings.EMAIL_RATE_PER_SECOND if rate is None else rate, clock, sleep)
+    rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
+    if parallel > 1 and connection is None:
+        return _send_in_parallel(parallel, now=now, worker_id=worker_id, batch_size=batch_size, lease=lease,
+                                 limit=limit, rate=rate / parallel if rate else rate)
+    clock_now = (lambda: now) if now is not None else timezone.now
+    throttle = _Throttle(rate, clock, sleep)
     report = SendReport()
     _relax_commit_durability()
     while limit is None or report.claimed < limit:
@@ -355,6 +363,33 @@ def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch
         report.claimed += len(batch)
         _send_batch(batch, report, clock_now, throttle, connection)
     return report
+
+
+def _send_in_parallel(parallel: int, *, worker_id: str, limit: int | None, **options) -> SendReport:
+    import threading
+
+    from django.db import connections
+
+    reports: list[SendReport] = []
+    share = None if limit is None else max(1, limit // parallel)
+
+    def run(index: int) -> None:
+        try:
+            reports.append(send_due(worker_id=f"{worker_id[:36]}-{index}", limit=share, **options))
+        finally:
+            connections.close_all()  # this thread's own database connection
+
+    threads = [threading.Thread(target=run, args=(index,), daemon=True) for index in range(parallel)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    total = SendReport()
+    for report in reports:
+        for name in ("sent", "bounced", "failed", "retried", "cancelled", "claimed"):
+            setattr(total, name, getattr(total, name) + getattr(report, name))
+        total.errors += report.errors
+    return total
 
 
 def _relax_commit_durability() -> None:

@@ -23,14 +23,18 @@ class Command(BaseCommand):
                             help="secondes après lesquelles un envoi interrompu est repris (défaut 300)")
         parser.add_argument("--worker-id", default=None, help="nom de ce processus dans les journaux")
         parser.add_argument("--now", default=None, help="date-heure à utiliser au lieu de l'heure réelle (essais)")
+        parser.add_argument("--parallel", type=int, default=1,
+                            help="connexions SMTP simultanées (défaut 1 ; au-delà, un arrêt brutal peut "
+                                 "renvoyer jusqu'à ce nombre de courriels en cours)")
         parser.add_argument("--no-plan", action="store_true", help="envoyer seulement, sans planifier de relances")
 
-    def handle(self, *args, batch_size, lease, worker_id, now, no_plan, **options):
+    def handle(self, *args, batch_size, lease, worker_id, now, no_plan, parallel, **options):
         from bilan.outreach.services import plan_due, send_due
 
         moment = parse_now(now)
         planned = None if no_plan else plan_due(moment)
-        report = send_due(moment, worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease))
+        report = send_due(moment, worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease),
+                          parallel=parallel)
         if planned is not None:
             self.stdout.write(f"Mis en file : {planned.reminders} relance(s), {planned.thanks} remerciement(s).")
         self.stdout.write(f"Envoyés : {report.sent} ; adresses refusées : {report.bounced} ; "

@@ -22,9 +22,12 @@ class Command(BaseCommand):
         parser.add_argument("--lease", type=float, default=300,
                             help="secondes après lesquelles un envoi interrompu est repris (défaut 300)")
         parser.add_argument("--worker-id", default=None, help="nom unique de ce processus")
+        parser.add_argument("--parallel", type=int, default=1,
+                            help="connexions SMTP simultanées (défaut 1 ; au-delà, un arrêt brutal peut "
+                                 "renvoyer jusqu'à ce nombre de courriels en cours)")
         parser.add_argument("--max-passes", type=int, default=None, help="s'arrêter après ce nombre de passages")
 
-    def handle(self, *args, interval, batch_size, lease, worker_id, max_passes, **options):
+    def handle(self, *args, interval, batch_size, lease, worker_id, max_passes, parallel, **options):
         from django_tasks_db.management.commands.db_worker import Worker
 
         from bilan.outreach.services import plan_due, send_due
@@ -44,7 +47,8 @@ class Command(BaseCommand):
             close_old_connections()
             try:
                 plan_due()
-                report = send_due(worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease))
+                report = send_due(worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease),
+                                  parallel=parallel)
                 if report.claimed:
                     self.stdout.write(f"envoyés {report.sent}, refusés {report.bounced}, "
                                       f"à réessayer {report.retried}, échecs {report.failed}")

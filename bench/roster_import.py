@@ -1,0 +1,105 @@
+"""Benchmark of the roster import: reading, validating and writing N mandates.
+
+Run: .venv/bin/python bench/roster_import.py [--sizes 1000,10000] [--runs 3]
+
+For each size and format (csv, xlsx, ods), writes a synthetic roster (each
+referent serving two schools), then times, as medians of ``--runs`` runs:
+reading the file (``read_table``), validating it (``validate_roster``), the
+whole import into an empty SQLite database (``import_roster``), and the same
+import again (nothing to change). Uses a temporary database; nothing else is
+touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HEADERS = ["UAI", "Établissement", "Type", "Commune", "Département", "Nom", "Prénom", "Courriel",
+           "Année scolaire"]
+TYPES = ["Collège", "Lycée", "Lycée professionnel", "EREA"]
+DEPARTEMENTS = ["16", "17", "79", "86"]
+
+
+def synthetic_rows(size: int) -> list[list[str]]:
+    from bilan.roster.uai import make_uai
+
+    rows = []
+    for index in range(size):
+        school, person = index, index // 2
+        rows.append([make_uai(860000 + school), f"Établissement {school}", TYPES[school % 4], "Poitiers",
+                     DEPARTEMENTS[school % 4], f"Nom{person}", f"Prénom{person}",
+                     f"personne.{person}@ac-poitiers.fr", "2023-2024"])
+    return rows
+
+
+def write(path: Path, rows) -> Path:
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    from tests.roster.conftest import WRITERS
+
+    return WRITERS[path.suffix[1:]](path, HEADERS, rows)
+
+
+def median_seconds(action, runs: int) -> float:
+    timings = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        action()
+        timings.append(time.perf_counter() - start)
+    return statistics.median(timings)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="1000,10000")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args()
+
+    workdir = Path(tempfile.mkdtemp(prefix="bilan-bench-roster-"))
+    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilan.settings")
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bilan.interop.tabular import read_table
+    from bilan.roster.importer import validate_roster
+    from bilan.roster.models import Academie, Departement, Mandate, Referent, School
+    from bilan.roster.services import import_roster
+
+    call_command("migrate", verbosity=0)
+
+    def empty_database():
+        Mandate.objects.all().delete()
+        Referent.objects.all().delete()
+        School.objects.all().delete()
+        Departement.objects.all().delete()
+        Academie.objects.all().delete()
+
+    print(f"{'size':>7} {'format':>6} {'read s':>8} {'validate s':>10} {'import s':>9} {'re-import s':>11}")
+    for size in [int(text) for text in args.sizes.split(",")]:
+        rows = synthetic_rows(size)
+        for fmt in ("csv", "xlsx", "ods"):
+            path = write(workdir / f"roster-{size}.{fmt}", rows)
+            read = median_seconds(lambda: read_table(path), args.runs)
+            table = read_table(path)
+            validate = median_seconds(lambda: validate_roster(table), args.runs)
+
+            def fresh_import():
+                empty_database()
+                report = import_roster(path, academie="poitiers")
+                assert report.ok and report.mandates.created == size, report.problems[:3]
+
+            first = median_seconds(fresh_import, args.runs)
+            again = median_seconds(lambda: import_roster(path, academie="poitiers"), args.runs)
+            print(f"{size:>7} {fmt:>6} {read:>8.2f} {validate:>10.2f} {first:>9.2f} {again:>11.2f}", flush=True)
+
+
+if __name__ == "__main__":
+    main()
