@@ -97,8 +97,14 @@ def synthetic_answers(questionnaire: Questionnaire, n: int, seed: int = 1, colum
 
 
 def _choice(rng: np.random.Generator, size: int, n: int) -> np.ndarray:
-    probabilities = rng.dirichlet(np.full(size, 1.5))
-    return np.searchsorted(np.cumsum(probabilities)[:-1], rng.random(n), side="right").astype(np.int16)
+    """Draw ``n`` indices in 0..size-1 with random (Dirichlet) probabilities."""
+    thresholds = np.cumsum(rng.dirichlet(np.full(size, 1.5)))[:-1].astype(np.float32)
+    uniform = rng.random(n, dtype=np.float32)
+    # A few vector comparisons beat searchsorted for the small sizes used here.
+    index = np.zeros(n, dtype=np.int16)
+    for threshold in thresholds:
+        index += uniform >= threshold
+    return index
 
 
 def _draw(questionnaire: Questionnaire, n: int, rng: np.random.Generator) -> dict[str, Any]:
@@ -110,21 +116,21 @@ def _draw(questionnaire: Questionnaire, n: int, rng: np.random.Generator) -> dic
     draws["_dep"] = rng.choice(len(dep_levels), n, p=list(DEPARTEMENT_SHARES.values())).astype(np.uint8)
     for question in questionnaire.questions:
         qtype = question.type
-        answered = rng.random(n) >= rng.uniform(0.0, 0.12)
+        answered = rng.random(n, dtype=np.float32) >= rng.uniform(0.0, 0.12)
         if question.conditions:
             shown = [_shown(condition, questionnaire, draws, n) for condition in question.conditions]
             visible = np.logical_or.reduce(shown) if question.conditions_mode == "any" else np.logical_and.reduce(shown)
             answered &= visible
         if qtype is QuestionType.MULTIPLE:
             size = len(question.choice_codes)
-            chosen = rng.random((n, size)) < rng.uniform(0.05, 0.6, size)
+            chosen = rng.random((n, size), dtype=np.float32) < rng.uniform(0.05, 0.6, size).astype(np.float32)
             answered &= chosen.any(axis=1)
             values = chosen
         elif qtype.is_choice:
             values = _choice(rng, len(question.choice_codes), n)
         elif qtype is QuestionType.GRID:
             values = np.stack([_choice(rng, len(question.columns), n) for _ in question.rows], axis=1)
-            row_answered = rng.random((n, len(question.rows))) >= 0.04
+            row_answered = rng.random((n, len(question.rows)), dtype=np.float32) >= 0.04
             values = np.where(row_answered & answered[:, None], values, -1).astype(np.int16)
             answered &= row_answered.any(axis=1)
         elif qtype is QuestionType.SCALE:
@@ -132,7 +138,7 @@ def _draw(questionnaire: Questionnaire, n: int, rng: np.random.Generator) -> dic
         elif qtype is QuestionType.NUMBER:
             values = rng.poisson(rng.uniform(2, 40), n).astype(np.float64)
         else:
-            answered &= rng.random(n) < rng.uniform(0.15, 0.5)
+            answered &= rng.random(n, dtype=np.float32) < rng.uniform(0.15, 0.5)
             values = rng.integers(0, len(COMMENTS_FR), n).astype(np.int8)
         draws[question.code] = (values, answered)
     return draws
