@@ -259,6 +259,8 @@ def _append_value(question: Question, value: Any, data: dict[str, list],
             raise AnalysisError(f"« {value} » n'est pas un nombre")
         if qtype is QuestionType.SCALE and float(value) != int(value):
             raise AnalysisError(f"« {value} » n'est pas un entier")
+        if qtype is QuestionType.SCALE and not question.min <= value <= question.max:
+            raise AnalysisError(f"{value} hors de l'échelle {int(question.min)} à {int(question.max)}")
         column.append(int(value) if qtype is QuestionType.SCALE else float(value))
     else:
         if not isinstance(value, str):
@@ -297,7 +299,13 @@ def _convert_column(question: Question, name: str, series: pl.Series) -> pl.Seri
             raise AnalysisError(f"colonne {name} : des nombres sont attendus (reçu {dtype})")
         if dtype.is_float():
             series = series.fill_nan(None)
-        return series.cast(pl.Int32 if qtype is QuestionType.SCALE else pl.Float64).alias(name)
+        if qtype is QuestionType.SCALE:
+            outside = series.filter((series < question.min) | (series > question.max) | (series.round(0) != series))
+            if outside.len():
+                raise AnalysisError(f"colonne {name} : valeur {outside[0]} hors de l'échelle "
+                                    f"{int(question.min)} à {int(question.max)} (entiers)")
+            return series.cast(pl.Int32).alias(name)
+        return series.cast(pl.Float64).alias(name)
     if dtype == pl.Boolean:
         return series.alias(name)
     if dtype != pl.String:

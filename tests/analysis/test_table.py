@@ -35,6 +35,13 @@ def test_it_rejects_text_where_a_number_is_expected(mini):
         AnswerTable.from_records(mini, [record(SAT="beaucoup")])
 
 
+def test_it_rejects_a_value_outside_the_scale(mini):
+    with pytest.raises(AnalysisError, match=r"réponse n° 1, question SAT : 9 hors de l'échelle 1 à 5"):
+        AnswerTable.from_records(mini, [record(SAT=9)])
+    with pytest.raises(AnalysisError, match=r"colonne SAT : valeur 0 hors de l'échelle 1 à 5"):
+        AnswerTable.from_columns(mini, _mini_columns(SAT=pl.Series([3, 0, None])))
+
+
 def test_it_files_responses_without_strata_under_unknown(mini):
     table = AnswerTable.from_records(mini, [{"answers": {"HELD": "yes"}, "school_type": "", "departement_code": None}])
     assert table.school_types == ("unknown",) and table.departements == ("unknown",)
