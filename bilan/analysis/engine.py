@@ -1,12 +1,12 @@
 """The analysis engine: one columnar pass, then plain results.
 
 Every count the results need (per option, per grid cell, bases, sums for
-means) is an additive statistic, so the engine computes them all in a single
-``group_by`` over the stratum cell (school type × département) with one
-aggregation per count. That small cube (cells × counts) is the sufficient
-statistic for the totals, both breakdowns (sums of cells), the response
-rates and the post-stratified estimates (weighted sums of cells). Only
-medians and a number's distribution need a second, global query.
+means) is additive, so the engine computes them once per stratum cell
+(school type × département), see :class:`_Cube`. That small cube (cells ×
+counts) is the sufficient statistic for the totals, both breakdowns (sums of
+cells), the response rates and the post-stratified estimates (weighted sums
+of cells). Only medians, a number's extremes and its distinct values need
+other queries.
 """
 
 from __future__ import annotations
