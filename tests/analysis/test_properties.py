@@ -19,6 +19,22 @@ PROPERTY_SETTINGS = settings(max_examples=40, deadline=None, suppress_health_che
 
 
 @st.composite
+def condition(draw, earlier):
+    """A condition on an earlier question: on its value for choice questions, else on being answered."""
+    target = draw(st.sampled_from(earlier))
+    if target["type"] not in ("single", "yesno", "multiple") or draw(st.integers(0, 4)) == 0:
+        return {"question": target["code"], "answered": draw(st.booleans())}
+    codes = [c["code"] for c in target.get("choices", [])] + (["other"] if target.get("other") else [])
+    codes = codes or ["yes", "no"]
+    if target["type"] == "multiple":
+        return {"question": target["code"], "includes": draw(st.sampled_from(codes))}
+    operator = draw(st.sampled_from(["equals", "in", "not_equals"]))
+    if operator == "in":
+        return {"question": target["code"], "in": draw(st.lists(st.sampled_from(codes), min_size=1, unique=True))}
+    return {"question": target["code"], operator: draw(st.sampled_from(codes))}
+
+
+@st.composite
 def questionnaires(draw):
     questions = []
     for number in range(draw(st.integers(1, 5))):
@@ -32,15 +48,11 @@ def questionnaires(draw):
             question["columns"] = [{"code": f"k{i}", "label": f"Colonne {i}"} for i in range(draw(st.integers(2, 3)))]
         elif qtype == "scale":
             question["min"], question["max"] = 1, draw(st.integers(2, 5))
-        targets = [q for q in questions if q["type"] in ("single", "yesno", "multiple")]
-        if targets and draw(st.booleans()):
-            target = draw(st.sampled_from(targets))
-            codes = [c["code"] for c in target.get("choices", [])] + (["other"] if target.get("other") else [])
-            codes = codes or ["yes", "no"]
-            operator = "includes" if target["type"] == "multiple" else draw(st.sampled_from(["equals", "in",
-                                                                                             "not_equals"]))
-            value = [draw(st.sampled_from(codes))] if operator == "in" else draw(st.sampled_from(codes))
-            question["when"] = {"question": target["code"], operator: value}
+        conditions = [draw(condition(questions)) for _ in range(draw(st.integers(0, 2)) if questions else 0)]
+        if len(conditions) == 1:
+            question["when"] = conditions[0]
+        elif conditions:
+            question["when"] = {draw(st.sampled_from(["any", "all"])): conditions}
         questions.append(question)
     data = {"code": "prop", "version": "1", "title": "Propriétés",
             "sections": [{"code": "s", "title": "S", "questions": questions}]}
