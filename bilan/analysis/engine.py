@@ -68,7 +68,7 @@ def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster 
             previous: AnswerTable | CampaignResults | None = None,
             previous_questionnaire: Questionnaire | None = None, small_cell: int = 5,
             weights: str | None = "poststrat", grid_groups: GridGroups | None = None,
-            breakdowns: bool = True) -> CampaignResults:
+            comparison_base: str = "respondents", breakdowns: bool = True) -> CampaignResults:
     """Analyse every question of ``questionnaire`` over ``table``.
 
     ``roster`` maps ``(school_type, departement_code)`` to the number of people
@@ -76,12 +76,16 @@ def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster 
     post-stratified estimates beside the raw ones. ``previous`` is last
     year's table (answers to ``previous_questionnaire``, by default the same
     questionnaire) or its results; questions and options are matched on their
-    codes. Breakdown cells under ``small_cell`` answers are suppressed (0: no
-    suppression). ``grid_groups`` names groups of grid columns, e.g.
+    codes, on the base ``comparison_base`` of each year (``respondents``,
+    ``asked`` or ``answered``). Breakdown cells under ``small_cell`` answers
+    are suppressed (0: no suppression). ``grid_groups`` names groups of grid columns, e.g.
     ``{"RES_KNOWLEDGE": {"known_or_used": ["known", "used"]}}``.
     """
     if weights not in ("poststrat", None):
         raise AnalysisError(f"pondération « {weights} » inconnue (valeurs : poststrat ou aucune)")
+    if comparison_base not in ("respondents", "asked", "answered"):
+        raise AnalysisError(f"base de comparaison « {comparison_base} » inconnue "
+                            "(valeurs : respondents, asked, answered)")
     if small_cell is None or small_cell < 0:
         raise AnalysisError("le seuil de secret statistique doit être un entier positif ou nul")
     _check_grid_groups(questionnaire, grid_groups or {})
@@ -96,7 +100,7 @@ def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster 
     cube = _Cube(questionnaire, table)
     return _Builder(questionnaire, table, cube, roster=roster, weights=weights, small_cell=small_cell,
                     grid_groups=grid_groups or {}, previous=previous_results,
-                    breakdowns=breakdowns).build()
+                    comparison_base=comparison_base, breakdowns=breakdowns).build()
 
 
 def _check_grid_groups(questionnaire: Questionnaire, grid_groups: GridGroups) -> None:
@@ -339,7 +343,8 @@ class _Cube:
 # --------------------------------------------------------------------- results
 class _Builder:
     def __init__(self, questionnaire, table, cube, *, roster, weights, small_cell, grid_groups, previous,
-                 breakdowns):
+                 comparison_base, breakdowns):
+        self.comparison_base = comparison_base
         self.questionnaire = questionnaire
         self.table = table
         self.cube = cube
@@ -410,7 +415,8 @@ class _Builder:
                 estimate = self._estimate(option.code, question.choice_label(option.code), (code, option.code),
                                           base, mentions if qtype is QuestionType.MULTIPLE else None)
                 if previous_question is not None:
-                    estimate.previous = self._compare(estimate, _find(previous_question.options, option.code))
+                    estimate.previous = self._compare(estimate, _find(previous_question.options, option.code),
+                                                      base, previous_question.base)
                 result.options.append(estimate)
             order = {option.code: i for i, option in enumerate(result.options)}
             result.ranking = [o.code for o in sorted(result.options, key=lambda o: (-o.count, order[o.code]))]
@@ -475,15 +481,19 @@ class _Builder:
         interval = wilson_interval(share * n_eff, n_eff)
         estimate.weighted_ci95 = (100 * interval[0], 100 * interval[1]) if interval else None
 
-    def _compare(self, estimate: Estimate, previous: Estimate | None) -> Comparison | None:
+    def _compare(self, estimate: Estimate, previous: Estimate | None, base: Base,
+                 previous_bases: Base) -> Comparison | None:
         if previous is None:
             return None
-        previous_base = self.previous.respondents
-        test = two_proportion_test(estimate.count, self.n, previous.count, previous_base)
+        current_base = getattr(base, self.comparison_base)
+        previous_base = getattr(previous_bases, self.comparison_base)
+        test = two_proportion_test(estimate.count, current_base, previous.count, previous_base)
+        current_percent = percent(estimate.count, current_base)
         previous_percent = percent(previous.count, previous_base)
-        difference = (estimate.percent - previous_percent
-                      if estimate.percent is not None and previous_percent is not None else None)
+        difference = (current_percent - previous_percent
+                      if current_percent is not None and previous_percent is not None else None)
         return Comparison(
+            basis=self.comparison_base, current_percent=current_percent,
             previous_count=previous.count, previous_base=previous_base, previous_percent=previous_percent,
             difference_points=difference,
             z=test[0] if test else None, p_value=test[1] if test else None,
@@ -499,7 +509,8 @@ class _Builder:
 
         def compared(estimate: Estimate, kind: str) -> Estimate:
             if previous_row is not None:
-                estimate.previous = self._compare(estimate, _find(getattr(previous_row, kind), estimate.code))
+                estimate.previous = self._compare(estimate, _find(getattr(previous_row, kind), estimate.code),
+                                                  base, previous_row.base)
             return estimate
 
         columns = [compared(self._estimate(c.code, c.label, (code, row.code, c.code), base, None), "columns")

@@ -16,8 +16,10 @@ RESULTS_FORMAT = "bilan-results/1"
 
 @dataclass
 class Comparison:
-    """The same proportion in the previous campaign (base: its respondents)."""
+    """The same proportion in the previous campaign, both on the base ``basis``."""
 
+    basis: str                         # "respondents", "asked" or "answered"
+    current_percent: float | None      # this year's percentage on that base
     previous_count: int
     previous_base: int
     previous_percent: float | None

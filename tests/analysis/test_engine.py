@@ -120,6 +120,19 @@ def test_it_compares_with_the_previous_year_on_the_same_codes(mini):
     assert results.previous_respondents == 100
 
 
+def test_it_compares_a_conditional_question_on_those_asked_when_told(mini):
+    this_year = [record(HELD="yes", WORKED="no")] * 10 + [record(HELD="no")] * 90
+    last_year = [record(HELD="yes", WORKED="no")] * 10 + [record(HELD="yes", WORKED="yes")] * 10
+    previous = AnswerTable.from_records(mini, last_year)
+    table = AnswerTable.from_records(mini, this_year)
+    on_respondents = analyse(mini, table, previous=previous).question("WORKED").option("no").previous
+    assert (on_respondents.current_percent, on_respondents.previous_percent) == (10.0, 50.0)
+    on_asked = analyse(mini, table, previous=previous, comparison_base="asked").question("WORKED").option("no").previous
+    assert on_asked.basis == "asked" and on_asked.previous_base == 20
+    assert (on_asked.current_percent, on_asked.previous_percent, on_asked.difference_points) == (100.0, 50.0, 50.0)
+    assert on_asked.significant
+
+
 def test_it_does_not_flag_a_small_difference_as_significant(mini):
     results = analyse(mini, AnswerTable.from_records(mini, [record(HELD="yes")] * 11 + [record(HELD="no")] * 9),
                       previous=AnswerTable.from_records(mini, [record(HELD="yes")] * 10 + [record(HELD="no")] * 10))
