@@ -43,6 +43,9 @@ def test_send_due_rejects_a_date_without_time_zone(db):
         run("send_due", now="2024-05-02T08:00")
 
 
+# The worker closes stale connections between passes, as a real process must:
+# that needs committed data, not the test's enclosing transaction.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_what_is_due_and_runs_background_jobs(small_campaign, smtp):
     run("invite", small_campaign.slug)
     job = send_due_mail.enqueue()
