@@ -127,8 +127,7 @@ class AnswerTable:
         for question in questions:
             for name in answer_columns(question):
                 schema[name] = _column_dtype(question)
-        frame = pl.DataFrame(data, schema=schema) if questions else pl.DataFrame(
-            {"_placeholder": [None] * len(records)}).drop("_placeholder")
+        frame = pl.DataFrame(data, schema=schema)
         return cls._with_strata(frame, school_types, departements)
 
     # ------------------------------------------------------------------ columns
