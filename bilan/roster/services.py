@@ -6,7 +6,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import IntegrityError, transaction
-from django.db.models.functions import Lower
 from django.utils.text import slugify
 
 from bilan.interop.tabular import TableError, french_spacing, read_table
@@ -160,8 +159,9 @@ def _save_schools(plan: RosterPlan, departements: dict[str, Departement],
     schools = School.objects.in_bulk(list(plan.schools), field_name="uai")
     new = []
     for uai, entry in plan.schools.items():
+        # departement_id, not departement: comparing the object would load it once per school.
         wanted = {"name": entry.name, "type": entry.type, "commune": entry.commune,
-                  "departement": departements[entry.departement_code]}
+                  "departement_id": departements[entry.departement_code].pk}
         school = schools.get(uai)
         if school is None:
             school = School(uai=uai, **wanted)
@@ -184,9 +184,8 @@ def _save_schools(plan: RosterPlan, departements: dict[str, Departement],
 
 
 def _save_referents(plan: RosterPlan, report: ImportReport) -> dict[str, Referent]:
-    referents = {referent.email.lower(): referent for referent in
-                 Referent.objects.annotate(email_lower=Lower("email"))
-                 .filter(email_lower__in=list(plan.referents))}
+    # All referents (a few thousand at most): no IN list to outgrow SQLite's parameter limit.
+    referents = {referent.email.lower(): referent for referent in Referent.objects.all()}
     new = []
     for email, entry in plan.referents.items():
         referent = referents.get(email)

@@ -84,13 +84,15 @@ def test_it_updates_existing_schools_and_referents_instead_of_duplicating(poitie
     renamed[0][1] = "Collège Jean-Moulin"
     renamed[2][6] = "Paul-Henri"
     renamed[3][8] = "2024-2025"
+    renamed[1][4] = "86"
 
     report = import_roster(write_roster(renamed, name="renamed"))
 
     assert report.ok, report.problems
-    assert (report.schools.updated, report.referents.updated, report.mandates.created) == (1, 1, 1)
+    assert (report.schools.updated, report.referents.updated, report.mandates.created) == (2, 1, 1)
     assert School.objects.count() == 4 and Referent.objects.count() == 3 and Mandate.objects.count() == 5
     assert School.objects.get(uai=UAI_A).name == "Collège Jean-Moulin"
+    assert School.objects.get(uai=UAI_B).departement.code == "86"
     assert Referent.objects.get(email="paul.martin@ac-poitiers.fr").first_name == "Paul-Henri"
 
 
