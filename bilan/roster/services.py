@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.utils.text import slugify
@@ -65,10 +66,13 @@ class _Rollback(Exception):
     """Raised inside the transaction to undo a dry run or a refused import."""
 
 
-def import_roster(path: str | Path, *, school_year: str | None = None,
+def import_roster(path: str | Path | bytes | BinaryIO, *, school_year: str | None = None,
                   academie: Academie | str | None = None, dry_run: bool = False,
                   filename: str | None = None) -> ImportReport:
     """Import a roster file (CSV, XLSX, ODS): all rows or nothing.
+
+    ``path`` may also be the file's bytes or a binary file object (an upload),
+    then with its ``filename``, whose extension gives the format.
 
     Schools are matched by UAI and referents by e-mail (case-insensitive), so
     importing the same file twice changes nothing the second time. Nothing is
@@ -77,7 +81,8 @@ def import_roster(path: str | Path, *, school_year: str | None = None,
     has none. With ``dry_run`` every write is done then rolled back, so the
     counts are exact.
     """
-    filename = filename or Path(path).name
+    if filename is None:
+        filename = Path(path).name if isinstance(path, (str, Path)) else getattr(path, "name", "")
     report = ImportReport(filename=filename, dry_run=dry_run)
     try:
         table = read_table(path, filename)

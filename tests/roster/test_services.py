@@ -142,3 +142,12 @@ def test_an_unreadable_file_is_a_problem_not_a_crash(poitiers, tmp_path):
 
     assert not report.ok and "XLSX illisible" in report.problems[0].message
     assert School.objects.count() == 0
+
+
+def test_an_uploaded_file_is_imported_from_its_bytes(poitiers, write_roster):
+    path = write_roster(GOOD_ROWS)
+
+    report = import_roster(path.read_bytes(), filename=f"envoi{path.suffix}")
+
+    assert report.ok and report.filename == f"envoi{path.suffix}"
+    assert Mandate.objects.count() == 4
