@@ -50,6 +50,17 @@ def smtp_server(port: int, counter, first, last, ready) -> None:
         time.sleep(3600)
 
 
+def vm_hwm_kib(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        pass
+    return 0
+
+
 def recreate_database(url: str) -> None:
     import psycopg
 
@@ -108,7 +119,12 @@ def main() -> None:
         begin = time.monotonic()
         worker = subprocess.Popen([bilan, "send-due", "--no-plan", "--batch-size", str(args.batch_size),
                                    "--parallel", str(parallel)], stdout=subprocess.DEVNULL)
-        _pid, _status, usage = os.wait4(worker.pid, 0)
+        peak_kib = 0
+        # ru_maxrss of a child counts the parent's memory at fork time: read the
+        # child's own high-water mark (VmHWM, reset at exec) while it runs.
+        while worker.poll() is None:
+            peak_kib = max(peak_kib, vm_hwm_kib(worker.pid))
+            time.sleep(0.05)
         wall = time.monotonic() - begin
         received = counter.value
         assert received == queued, f"reçus {received}, attendus {queued}"
@@ -116,9 +132,9 @@ def main() -> None:
         if run < args.runs:
             rates.append(rate)
             walls.append(received / wall)
-            peaks.append(usage.ru_maxrss / 1024)
+            peaks.append(peak_kib / 1024)
         print(f"  passage {run + 1} ({parallel} connexion{'s' if parallel > 1 else ''} SMTP) : {rate:.0f} courriels/s (premier→dernier reçu), "
-              f"{received / wall:.0f}/s démarrage compris, mémoire max du worker {usage.ru_maxrss / 1024:.0f} Mo")
+              f"{received / wall:.0f}/s démarrage compris, mémoire max du worker {peak_kib / 1024:.0f} Mo")
     print(f"médiane : {statistics.median(rates):.0f} courriels/s reçus par le serveur SMTP local "
           f"({statistics.median(walls):.0f}/s démarrage du processus compris) pour {queued} invitations, "
           f"{args.parallel} connexions SMTP ; "
