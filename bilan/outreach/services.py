@@ -130,7 +130,26 @@ def queue_invitations(campaign: Campaign, now: datetime | None = None) -> int:
     invitations = list(campaign.invitations.select_related("referent", "school")
                        .filter(referent__email_bad=False)
                        .exclude(outgoing_mails__step=INVITATION_STEP))
-    return _queue(campaign, invitations, MailKind.INVITATION, INVITATION_STEP, now)
+    return _queue(campaign, invitations, MailKind.INVITATION, INVITATION_STEP, now) + _requeue_corrected(campaign, now)
+
+
+def _requeue_corrected(campaign: Campaign, now: datetime) -> int:
+    """Invitations refused or failed before the pilot corrected the address: render and queue them again."""
+    stale = list(OutgoingMail.objects.filter(campaign=campaign, step=INVITATION_STEP,
+                                             status__in=[MailStatus.BOUNCED, MailStatus.FAILED],
+                                             invitation__referent__email_bad=False)
+                 .select_related("invitation__referent", "invitation__school"))
+    template = template_for(campaign, MailKind.INVITATION)
+    for mail in stale:
+        raw = new_token()
+        AccessToken.objects.create(invitation=mail.invitation, token_hash=hash_token(raw), created_at=now)
+        rendered = render_message(template, message_context(campaign, mail.invitation, respondent_url(raw)))
+        previous = f"renvoyé après correction ({mail.recipient} : {mail.last_error})"
+        OutgoingMail.objects.filter(pk=mail.pk, status=mail.status).update(
+            recipient=mail.invitation.referent.email, subject=rendered.subject, text_body=rendered.text_body,
+            html_body=rendered.html_body, status=MailStatus.QUEUED, attempts=0, due_at=now, claimed_by="",
+            last_error=previous[:500])
+    return len(stale)
 
 
 def _is_running(campaign: Campaign, now: datetime) -> bool:
@@ -468,7 +487,8 @@ def _send_batch(batch: list[OutgoingMail], report: SendReport, clock_now, thrott
                     _close_quietly(smtp)
                     opened = False
                 continue
-            _finish(mail, status=MailStatus.SENT, sent_at=clock_now(), attempts=F("attempts") + 1, last_error="")
+            # last_error stays: a message sent after retries keeps why it was delayed.
+            _finish(mail, status=MailStatus.SENT, sent_at=clock_now(), attempts=F("attempts") + 1)
             report.sent += 1
     finally:
         if opened:

@@ -63,6 +63,22 @@ def test_a_refused_recipient_is_marked_bad_and_the_others_still_go(small_campaig
     assert len(smtp.handler.received) == 11
 
 
+def test_an_invitation_refused_goes_again_once_the_pilot_corrects_the_address(small_campaign, smtp):
+    smtp.handler.refuse = {"rupn003@ac-poitiers.fr"}
+    queue_invitations(small_campaign)
+    send_due()
+    assert queue_invitations(small_campaign) == 0  # still marked bad: nothing to resend
+    referent = Referent.objects.get(email="rupn003@ac-poitiers.fr")
+    referent.email, referent.email_bad, referent.email_bad_reason = "camille.rupn003@ac-poitiers.fr", False, ""
+    referent.save()
+    assert queue_invitations(small_campaign) == 1
+    assert send_due().sent == 1
+    mail = OutgoingMail.objects.get(invitation__referent=referent)
+    assert mail.status == MailStatus.SENT and mail.recipient == "camille.rupn003@ac-poitiers.fr"
+    assert mail.last_error.startswith("renvoyé après correction (rupn003@ac-poitiers.fr : destinataire")
+    assert smtp.handler.recipients().count("camille.rupn003@ac-poitiers.fr") == 1
+
+
 def test_a_server_that_is_down_delays_and_retries_and_loses_nothing(small_campaign, smtp):
     queue_invitations(small_campaign)
     smtp.stop()
