@@ -167,14 +167,16 @@ def assign(
                 members[code].append(index)
 
     embedder = embedder or default_embedder()
-    references = [t.reference_text for t in codebook] + [e for t in codebook for e in t.examples]
-    vectors = embedder.embed([c.text for c in comments] + references)
+    # Anchors of a theme besides its members: its reference text, its examples from past
+    # years and, when enabled, each keyword on its own (« chatbot » pulls « robot conversationnel »).
+    references = [t.reference_text for t in codebook]
     reference_rows: dict[str, list[int]] = {code: [i] for i, code in enumerate(codes)}
-    row = len(codes)
     for theme in codebook:
-        for _ in theme.examples:
-            reference_rows[theme.code].append(row)
-            row += 1
+        extra = list(theme.examples)
+        for text in extra:
+            reference_rows[theme.code].append(len(references))
+            references.append(text)
+    vectors = embedder.embed([c.text for c in comments] + references)
 
     lexical = TfidfEmbedder().embed([c.text for c in comments] + references)
     rng = np.random.default_rng(0)
