@@ -167,13 +167,11 @@ def assign(
                 members[code].append(index)
 
     embedder = embedder or default_embedder()
-    # Anchors of a theme besides its members: its reference text, its examples from past
-    # years and, when enabled, each keyword on its own (« chatbot » pulls « robot conversationnel »).
+    # Anchors of a theme besides its members: its reference text and its examples from past years.
     references = [t.reference_text for t in codebook]
     reference_rows: dict[str, list[int]] = {code: [i] for i, code in enumerate(codes)}
     for theme in codebook:
-        extra = list(theme.examples)
-        for text in extra:
+        for text in theme.examples:
             reference_rows[theme.code].append(len(references))
             references.append(text)
     vectors = embedder.embed([c.text for c in comments] + references)
