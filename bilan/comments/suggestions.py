@@ -65,12 +65,12 @@ def _telling_lemmas(groups: list[list[list[tuple[str, str]]]], count: int) -> li
     result = []
     for counter, docs in zip(per_group, groups):
         size = max(1, len(docs))
+        # Lemmas shared by at least two members first: a word used once says little of a group.
         scored = sorted(
-            ((freq / size) * math.log(1 + average / total[key]), key)
-            for key, freq in counter.items()
-            if freq >= 2 or size < 4
+            ((freq >= 2, (freq / size) * math.log(1 + average / total[key]), key) for key, freq in counter.items()),
+            reverse=True,
         )
-        top = [display[key].most_common(1)[0][0] for _, key in reversed(scored[-count:])]
+        top = [display[key].most_common(1)[0][0] for _, _, key in scored[:count]]
         result.append(top)
     return result
 
