@@ -15,12 +15,22 @@ def _predicted(assignments, comments):
 
 def test_assignment_agrees_with_the_labels(codebook, labelled, labelled_comments):
     labels = {i: set(item["labels"]) for i, item in enumerate(labelled["items"])}
-    predicted = _predicted(assign(codebook, labelled_comments), labelled_comments)
+    assignments = assign(codebook, labelled_comments)
+    predicted = _predicted(assignments, labelled_comments)
     agreement = sum(predicted[i] == labels[i] for i in labels) / len(labels)
+    # A laxer reading, printed for information only: the surest theme is one of the labels.
+    surest = {}
+    for a in assignments:
+        if a.comment_id not in surest or a.confidence > surest[a.comment_id].confidence:
+            surest[a.comment_id] = a
+    lax = sum(
+        (surest[i].theme_code in labels[i]) if i in surest else not labels[i] for i in labels
+    ) / len(labels)
     keyword_only = sum(set(keyword_hits(codebook, c.text)) == labels[c.id] for c in labelled_comments) / len(labels)
     print(
         f"\nassignment agreement on {len(labels)} labelled comments: {agreement:.1%} "
-        f"(keywords alone: {keyword_only:.1%}; target {AGREEMENT_TARGET:.0%})"
+        f"(keywords alone: {keyword_only:.1%}; target {AGREEMENT_TARGET:.0%}); "
+        f"surest theme among the labels: {lax:.1%}"
     )
     assert len(labels) >= 200
     assert agreement > keyword_only
