@@ -59,8 +59,8 @@ def new_page(chromium):
     """Open pages in fresh contexts (no shared cookies), phone-sized, French."""
     contexts = []
 
-    def open_page():
-        context = chromium.new_context(viewport=VIEWPORT, locale="fr-FR")
+    def open_page(**options):
+        context = chromium.new_context(viewport=VIEWPORT, locale="fr-FR", **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context.new_page()

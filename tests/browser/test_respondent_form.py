@@ -218,6 +218,19 @@ def test_a_section_error_and_a_broken_link_are_accessible_pages(live_server, new
     assert_accessible(page, "lien mal formé")
 
 
+def test_without_javascript_dependent_questions_show_with_their_note(live_server, new_page, token, invitation):
+    page = new_page(java_script_enabled=False)
+    page.goto(live_server.url + reverse("respondent:section", args=[token, "workshops"]))
+    worked = page.locator("#question-WS_WORKED")
+    assert worked.is_visible()
+    assert "Répondez si vous avez répondu «\xa0Oui\xa0»" in worked.inner_text()
+    # axe-core itself needs JavaScript: the same markup is checked in the tests above.
+    choose(page, "WS_HELD", "no")
+    choose(page, "WS_WORKED", "yes")
+    save_and_continue(page)
+    assert Response.objects.get(invitation=invitation).answers == {"WS_HELD": "no"}
+
+
 def test_the_accessibility_check_catches_a_violation(new_page, axe):
     page = new_page()
     page.set_content('<html lang="fr"><head><title>Essai</title></head>'
