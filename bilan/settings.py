@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bilan.outreach",
     "bilan.demo",
     "bilan.results",
+    "bilan.commentary",
 ]
 
 MIDDLEWARE = [
