@@ -78,7 +78,7 @@ def _say(out, message):
 def _build(seed: int, out) -> None:
     academie_data = generator.build_academie(seed, school_years=ANSWERED_YEARS)
     _say(out, f"Académie de {academie_data.name} : {len(academie_data.schools)} établissements, "
-              f"{len(academie_data.referents)} référent·es sur deux années…")
+              f"{len(academie_data.referents)} référent·es sur {len(ANSWERED_YEARS)} années…")
     academie = Academie.objects.create(code=academie_data.code, name=academie_data.name)
     departements = {
         d.code: Departement.objects.create(academie=academie, code=d.code, name=d.name)
