@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "bilan.outreach",
     "bilan.demo",
     "bilan.results",
+    "bilan.reports",
     "bilan.commentary",
 ]
 
@@ -70,7 +71,6 @@ TEMPLATES = [
         },
     },
 ]
-FORM_RENDERER = "django.forms.renderers.DjangoDivFormRenderer"
 
 # Without DATABASE_URL every command acts on bilan.sqlite3 in the current
 # directory, so commands run from the demo's directory act on the demo.

@@ -10,6 +10,7 @@ urlpatterns = [
     path("r/", include("bilan.surveys.urls_respondent")),
     path("campagnes/", include("bilan.outreach.urls")),
     path("campagnes/", include("bilan.results.urls")),
+    path("campagnes/", include("bilan.reports.urls")),
     path("campagnes/", include("bilan.commentary.urls")),
     path("", include("bilan.core.urls")),
 ]
