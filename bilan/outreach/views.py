@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from bilan.core.models import Role
 from bilan.core.permissions import has_role, staff_campaign_view
 from bilan.outreach import services
-from bilan.outreach.exports import FORMATS, export_table
+from bilan.interop.spreadsheets import FORMATS, write_table
 from bilan.outreach.forms import MailTemplateForm, ReminderPolicyForm
 from bilan.outreach.models import MailKind, MailStatus, MailTemplate, OutgoingMail
 from bilan.outreach.participation import (NONRESPONDENT_HEADER, curve_svg_points, nonrespondent_rows,
@@ -40,8 +40,8 @@ def board(request, campaign):
 def nonrespondents_export(request, campaign, fmt):
     if fmt not in FORMATS or campaign.anonymous:
         raise Http404("Export introuvable")
-    filename, mimetype, data = export_table(f"sans-reponse-{campaign.slug}", "Sans réponse",
-                                            NONRESPONDENT_HEADER, nonrespondent_rows(campaign), fmt)
+    filename, mimetype, data = write_table(f"sans-reponse-{campaign.slug}", "Sans réponse",
+                                           NONRESPONDENT_HEADER, nonrespondent_rows(campaign), fmt)
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
