@@ -1,0 +1,512 @@
+"""Comments of a campaign: codebook in the database, the team's decisions, digest for the report.
+
+The pure engine is :mod:`bilan.comments`; this module adapts the models to it.
+A comment is identified by (response id, question code). The automatic pass
+(assignment + summaries) is cached per campaign in :class:`DigestCache` and
+recomputed when answers, themes, decisions, quotes or the roster change.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Iterable
+
+import yaml
+from django.db import transaction
+from django.db.models import Q
+
+from bilan.comments import (
+    Codebook, CodebookError, Comment, Decision, Person, Pseudonymiser, Theme, assign,
+    default_embedder, suggest_themes, summarise,
+)
+from bilan.commentary.models import DigestCache, DismissedSuggestion, PublishedQuote, ThemeDecision, ThemeRecord
+from bilan.questionnaire.schema import QuestionType
+from bilan.roster.models import Referent, School
+from bilan.surveys.models import Campaign, Response, ResponseStatus
+
+BUILTIN_DIR = Path(__file__).with_name("builtin")
+QUOTES_PER_THEME = 2
+FREE_TEXT_TYPES = (QuestionType.TEXT, QuestionType.LONGTEXT)
+CACHE_VERSION = "1"
+
+
+class CommentaryError(ValueError):
+    """A request on themes that cannot be done; the message is French."""
+
+
+# --------------------------------------------------------------------------- contract
+
+@dataclass
+class ThemeDigest:
+    code: str
+    label: str
+    respondents: int          # respondents citing the theme
+    rank: int                 # 1 = most cited
+    quotes: list[str]         # pseudonymised; the quotes marked for publication first, else representative ones
+
+
+@dataclass
+class QuestionDigest:
+    question_code: str
+    answered: int             # non-empty comments
+    themes: list[ThemeDigest] = field(default_factory=list)  # by rank
+    published_quotes: list[str] = field(default_factory=list)  # pseudonymised quotes marked for publication
+
+
+def comment_digest(campaign) -> dict[str, QuestionDigest]:
+    """For each free-text question code of the campaign's questionnaire: themes, counts and quotes.
+
+    Every text returned went through the campaign's roster pseudonymiser (names, schools,
+    e-mails and phone numbers replaced), even quotes frozen earlier.
+    """
+    passes = automatic_pass(campaign)
+    pseudonymiser = roster_pseudonymiser(campaign.academie_id)
+    published = _published_by_question(campaign)
+    digest: dict[str, QuestionDigest] = {}
+    for question_code, data in passes.items():
+        marked = published.get(question_code, [])
+        members = {}
+        for response_id, theme_code, *_ in data["assignments"]:
+            members.setdefault(theme_code, set()).add(response_id)
+        themes = []
+        for row in data["themes"]:
+            marked_here = [q.text for q in marked
+                           if q.theme_code == row["code"] or (not q.theme_code and q.response_id in members.get(row["code"], ()))]
+            quotes = list(dict.fromkeys([*marked_here, *row["quotes"]]))
+            if marked_here:
+                quotes = quotes[:max(len(marked_here), QUOTES_PER_THEME)]
+            themes.append(ThemeDigest(row["code"], row["label"], row["respondents"], row["rank"],
+                                      [pseudonymiser.apply(q) for q in quotes]))
+        digest[question_code] = QuestionDigest(
+            question_code=question_code,
+            answered=data["answered"],
+            themes=themes,
+            published_quotes=[pseudonymiser.apply(q.text) for q in marked],
+        )
+    return digest
+
+
+def digest_as_dict(digest: dict[str, QuestionDigest]) -> dict:
+    """Plain JSON-able form of :func:`comment_digest` (for the CLI and exports)."""
+    return {code: asdict(question) for code, question in digest.items()}
+
+
+# --------------------------------------------------------------------------- codebook
+
+def free_text_questions(campaign) -> list:
+    """The text/longtext questions of the campaign's questionnaire, in questionnaire order."""
+    return [q for q in campaign.questionnaire.schema.questions if q.type in FREE_TEXT_TYPES]
+
+
+def builtin_codebook(questionnaire_code: str) -> dict | None:
+    """The codebook shipped with a built-in questionnaire, as a dict, or None."""
+    path = BUILTIN_DIR / f"{questionnaire_code}.codebook.yaml"
+    if not path.exists():
+        return None
+    return yaml.safe_load(path.read_text(encoding="utf-8"))
+
+
+def import_codebook(questionnaire_code: str, data: dict, *, replace: bool = False) -> int:
+    """Store a codebook dict (core format + ``questions`` per theme); atomic; returns the theme count."""
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
+        raise CodebookError("Le livre de codes doit contenir une liste « themes ».")
+    core_themes, questions = [], []
+    for position, raw in enumerate(data["themes"], start=1):
+        raw = dict(raw) if isinstance(raw, dict) else raw
+        codes = raw.pop("questions", []) if isinstance(raw, dict) else []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise CodebookError(f"Thème n°\u00a0{position}\u00a0: « questions » doit être une liste de codes de questions.")
+        core_themes.append(raw)
+        questions.append(codes)
+    codebook = Codebook.from_dict({**data, "themes": core_themes})  # validates, French errors
+    with transaction.atomic():
+        if replace:
+            ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).delete()
+        for position, (theme, codes) in enumerate(zip(codebook.themes, questions)):
+            ThemeRecord.objects.update_or_create(
+                questionnaire_code=questionnaire_code, code=theme.code,
+                defaults=dict(label=theme.label, description=theme.description, keywords=list(theme.keywords),
+                              examples=list(theme.examples), question_codes=codes, position=position,
+                              merged_into=""))
+    return len(codebook)
+
+
+def ensure_codebook(questionnaire_code: str) -> None:
+    """Seed the questionnaire's themes from its built-in codebook the first time they are needed."""
+    if ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).exists():
+        return
+    data = builtin_codebook(questionnaire_code)
+    if data:
+        import_codebook(questionnaire_code, data)
+
+
+def theme_records(questionnaire_code: str, question_code: str | None = None) -> list[ThemeRecord]:
+    """Live (not merged) themes of a questionnaire, optionally only those of one question."""
+    ensure_codebook(questionnaire_code)
+    records = ThemeRecord.objects.filter(questionnaire_code=questionnaire_code, merged_into="")
+    return [r for r in records if question_code is None or r.applies_to(question_code)]
+
+
+def codebook_for(questionnaire_code: str, question_code: str) -> Codebook:
+    """The engine's codebook for one question."""
+    return Codebook(
+        themes=tuple(Theme(r.code, r.label, r.description, tuple(r.keywords), tuple(r.examples))
+                     for r in theme_records(questionnaire_code, question_code)),
+        questionnaire=questionnaire_code,
+    )
+
+
+def _survivor_map(questionnaire_code: str) -> dict[str, str]:
+    """Theme code → the live theme it was merged into (following chains of merges)."""
+    merged = dict(ThemeRecord.objects.filter(questionnaire_code=questionnaire_code)
+                  .exclude(merged_into="").values_list("code", "merged_into"))
+
+    def survivor(code: str) -> str:
+        seen = set()
+        while code in merged and code not in seen:
+            seen.add(code)
+            code = merged[code]
+        return code
+
+    return {code: survivor(code) for code in merged}
+
+
+def _record(questionnaire_code: str, code: str) -> ThemeRecord:
+    try:
+        return ThemeRecord.objects.get(questionnaire_code=questionnaire_code, code=code, merged_into="")
+    except ThemeRecord.DoesNotExist:
+        raise CommentaryError(f"Thème « {code} » introuvable.") from None
+
+
+def slug_code(label: str) -> str:
+    """A theme code made from a label (« Prise en main » → ``prise-en-main``)."""
+    ascii_text = unicodedata.normalize("NFKD", label).encode("ascii", "ignore").decode().lower()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "theme"
+
+
+def _free_code(questionnaire_code: str, wanted: str) -> str:
+    existing = set(ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).values_list("code", flat=True))
+    code, n = wanted, 2
+    while code in existing:
+        code, n = f"{wanted}-{n}", n + 1
+    return code
+
+
+# --------------------------------------------------------------------------- comments and roster
+
+def comments_of(campaign, question_code: str) -> list[Comment]:
+    """Non-empty answers to a free-text question, as engine comments identified by response id."""
+    rows = (Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+            .order_by("id").values_list("id", "answers"))
+    comments = []
+    for response_id, answers in rows:
+        text = (answers or {}).get(question_code)
+        if isinstance(text, str) and text.strip():
+            comments.append(Comment(response_id, text.strip()))
+    return comments
+
+
+def _roster(academie_id: int) -> tuple[list[Person], list[str]]:
+    schools = School.objects.filter(departement__academie_id=academie_id)
+    referents = Referent.objects.filter(
+        Q(mandates__school__departement__academie_id=academie_id)
+        | Q(invitations__campaign__academie_id=academie_id)).distinct()
+    people = [Person(first, last) for first, last in referents.values_list("first_name", "last_name")]
+    return people, list(schools.values_list("name", flat=True))
+
+
+_PSEUDONYMISERS: dict[tuple[int, str], Pseudonymiser] = {}
+
+
+def _roster_signature(academie_id: int) -> str:
+    people, schools = _roster(academie_id)
+    text = json.dumps([sorted((p.first, p.last) for p in people), sorted(schools)], ensure_ascii=False)
+    return hashlib.sha1(text.encode()).hexdigest()
+
+
+def roster_pseudonymiser(academie_id: int) -> Pseudonymiser:
+    """A pseudonymiser knowing every referent and school of the académie (kept while the roster is unchanged)."""
+    signature = _roster_signature(academie_id)
+    key = (academie_id, signature)
+    if key not in _PSEUDONYMISERS:
+        people, schools = _roster(academie_id)
+        _PSEUDONYMISERS.clear()
+        _PSEUDONYMISERS[key] = Pseudonymiser(people, schools)
+    return _PSEUDONYMISERS[key]
+
+
+def _decisions(campaign, question_code: str | None = None) -> dict[str, list[Decision]]:
+    survivors = _survivor_map(campaign.questionnaire.code)
+    rows = ThemeDecision.objects.filter(response__campaign=campaign)
+    if question_code:
+        rows = rows.filter(question_code=question_code)
+    decisions: dict[str, dict] = {}
+    for row in rows.order_by("decided_at", "id"):
+        theme = survivors.get(row.theme_code, row.theme_code)
+        # The latest decision on a (comment, theme) wins, including after a merge.
+        decisions.setdefault(row.question_code, {})[(row.response_id, theme)] = row.include
+    return {q: [Decision(rid, theme, include) for (rid, theme), include in d.items()] for q, d in decisions.items()}
+
+
+# --------------------------------------------------------------------------- automatic pass (cached)
+
+def _fingerprint(campaign) -> str:
+    parts = [
+        CACHE_VERSION,
+        list(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+             .order_by("id").values_list("id", "revision")),
+        [(r.code, r.label, r.description, r.keywords, r.examples, r.question_codes, r.merged_into, r.position)
+         for r in ThemeRecord.objects.filter(questionnaire_code=campaign.questionnaire.code).order_by("code")],
+        list(ThemeDecision.objects.filter(response__campaign=campaign).order_by("id")
+             .values_list("id", "theme_code", "include", "decided_at")),
+        _roster_signature(campaign.academie_id),
+    ]
+    return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def automatic_pass(campaign, *, embedder=None) -> dict[str, dict]:
+    """Per free-text question: answered count, assignments and ranked theme summaries (cached)."""
+    ensure_codebook(campaign.questionnaire.code)
+    fingerprint = _fingerprint(campaign)
+    cached = DigestCache.objects.filter(campaign=campaign).first()
+    if cached and cached.fingerprint == fingerprint:
+        return cached.data
+    embedder = embedder or default_embedder()
+    pseudonymiser = roster_pseudonymiser(campaign.academie_id)
+    decisions = _decisions(campaign)
+    data = {}
+    for question in free_text_questions(campaign):
+        comments = comments_of(campaign, question.code)
+        codebook = codebook_for(campaign.questionnaire.code, question.code)
+        assignments = (assign(codebook, comments, decisions.get(question.code, []), embedder=embedder)
+                       if comments and len(codebook) else [])
+        summaries = summarise(codebook, assignments, comments, lambda comment_id: comment_id,
+                              pseudonymiser=pseudonymiser, quotes_per_theme=QUOTES_PER_THEME)
+        data[question.code] = {
+            "answered": len(comments),
+            "assignments": [[a.comment_id, a.theme_code, round(float(a.confidence), 4), a.source]
+                            for a in assignments],
+            "themes": [{"code": s.code, "label": s.label, "respondents": s.respondents, "comments": s.comments,
+                        "rank": s.rank, "quotes": list(s.quotes)} for s in summaries],
+        }
+    DigestCache.objects.update_or_create(campaign=campaign, defaults={"fingerprint": fingerprint, "data": data})
+    return data
+
+
+def _published_by_question(campaign) -> dict[str, list[PublishedQuote]]:
+    quotes: dict[str, list[PublishedQuote]] = {}
+    for quote in PublishedQuote.objects.filter(response__campaign=campaign).order_by("marked_at", "id"):
+        quotes.setdefault(quote.question_code, []).append(quote)
+    return quotes
+
+
+# --------------------------------------------------------------------------- the team's decisions
+
+def _check_comment(campaign, response_id: int, question_code: str) -> Response:
+    response = Response.objects.filter(campaign=campaign, id=response_id).first()
+    if response is None:
+        raise CommentaryError(f"Réponse n°\u00a0{response_id} introuvable dans cette campagne.")
+    if question_code not in {q.code for q in free_text_questions(campaign)}:
+        raise CommentaryError(f"La question « {question_code} » n'est pas une question à réponse libre.")
+    return response
+
+
+def decide(campaign, response_id: int, question_code: str, theme_code: str, include: bool, user=None) -> None:
+    """Force a comment into (include=True) or out of a theme; the next automatic pass respects it."""
+    response = _check_comment(campaign, response_id, question_code)
+    _record(campaign.questionnaire.code, theme_code)
+    ThemeDecision.objects.update_or_create(
+        response=response, question_code=question_code, theme_code=theme_code,
+        defaults={"include": include, "decided_by": user if getattr(user, "pk", None) else None})
+
+
+def move_comment(campaign, response_id: int, question_code: str, from_code: str, to_code: str, user=None) -> None:
+    """Move a comment from one theme to another (two decisions, atomically)."""
+    if from_code == to_code:
+        raise CommentaryError("Le thème d'arrivée doit être différent du thème de départ.")
+    with transaction.atomic():
+        decide(campaign, response_id, question_code, from_code, False, user)
+        decide(campaign, response_id, question_code, to_code, True, user)
+
+
+def create_theme(questionnaire_code: str, label: str, *, code: str = "", description: str = "",
+                 keywords: Iterable[str] = (), question_codes: Iterable[str] = (),
+                 examples: Iterable[str] = ()) -> ThemeRecord:
+    """Add a theme to a questionnaire's codebook (validated by the engine)."""
+    label = (label or "").strip()
+    if not label:
+        raise CommentaryError("Le libellé du thème est obligatoire.")
+    code = (code or "").strip() or _free_code(questionnaire_code, slug_code(label))
+    if ThemeRecord.objects.filter(questionnaire_code=questionnaire_code, code=code).exists():
+        raise CommentaryError(f"Le code « {code} » est déjà utilisé.")
+    theme = Theme(code, label, description, tuple(k for k in keywords if k.strip()), tuple(examples))
+    try:
+        Codebook(themes=(theme,))
+    except CodebookError as error:
+        raise CommentaryError(str(error)) from None
+    last = ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).order_by("-position").first()
+    return ThemeRecord.objects.create(
+        questionnaire_code=questionnaire_code, code=code, label=label, description=description,
+        keywords=list(theme.keywords), examples=list(theme.examples), question_codes=list(question_codes),
+        position=(last.position + 1) if last else 0)
+
+
+def rename_theme(questionnaire_code: str, code: str, label: str, *, description: str | None = None,
+                 keywords: Iterable[str] | None = None) -> ThemeRecord:
+    """Change a theme's label (and optionally description and keywords); its code stays."""
+    record = _record(questionnaire_code, code)
+    label = (label or "").strip()
+    if not label:
+        raise CommentaryError("Le libellé du thème est obligatoire.")
+    record.label = label
+    if description is not None:
+        record.description = description.strip()
+    if keywords is not None:
+        kept = [k.strip() for k in keywords if k.strip()]
+        try:
+            Codebook(themes=(Theme(code, label, keywords=tuple(kept)),))
+        except CodebookError as error:
+            raise CommentaryError(str(error)) from None
+        record.keywords = kept
+    record.save()
+    return record
+
+
+def merge_themes(questionnaire_code: str, source_code: str, target_code: str) -> ThemeRecord:
+    """Merge ``source`` into ``target``: keywords, examples and questions join it; decisions follow."""
+    if source_code == target_code:
+        raise CommentaryError("On ne peut pas fusionner un thème avec lui-même.")
+    with transaction.atomic():
+        source = _record(questionnaire_code, source_code)
+        target = _record(questionnaire_code, target_code)
+        target.keywords = list(dict.fromkeys([*target.keywords, *source.keywords]))
+        target.examples = list(dict.fromkeys([*target.examples, *source.examples]))
+        if target.question_codes and source.question_codes:
+            target.question_codes = list(dict.fromkeys([*target.question_codes, *source.question_codes]))
+        else:
+            target.question_codes = []
+        target.save()
+        source.merged_into = target.code
+        source.save()
+        PublishedQuote.objects.filter(theme_code=source_code, response__campaign__questionnaire__code=questionnaire_code
+                                      ).update(theme_code=target_code)
+    return target
+
+
+def split_theme(campaign, code: str, new_label: str, comments: Iterable[tuple[int, str]], user=None,
+                *, keywords: Iterable[str] = ()) -> ThemeRecord:
+    """Create a theme from part of another: the given comments (response id, question code) move to it."""
+    comments = list(comments)
+    if not comments:
+        raise CommentaryError("Choisissez au moins un commentaire à déplacer dans le nouveau thème.")
+    with transaction.atomic():
+        source = _record(campaign.questionnaire.code, code)
+        new = create_theme(campaign.questionnaire.code, new_label, keywords=keywords,
+                           question_codes=source.question_codes, description="")
+        for response_id, question_code in comments:
+            move_comment(campaign, int(response_id), question_code, code, new.code, user)
+    return new
+
+
+def mark_quote(campaign, response_id: int, question_code: str, theme_code: str = "", user=None) -> PublishedQuote:
+    """Mark a comment for publication; its pseudonymised text is frozen now."""
+    response = _check_comment(campaign, response_id, question_code)
+    text = (response.answers or {}).get(question_code)
+    if not isinstance(text, str) or not text.strip():
+        raise CommentaryError(f"La réponse n°\u00a0{response_id} n'a pas de commentaire à « {question_code} ».")
+    frozen = roster_pseudonymiser(campaign.academie_id).apply(text.strip())
+    quote, _ = PublishedQuote.objects.update_or_create(
+        response=response, question_code=question_code,
+        defaults={"theme_code": theme_code, "text": frozen, "marked_by": user if getattr(user, "pk", None) else None})
+    return quote
+
+
+def unmark_quote(campaign, response_id: int, question_code: str) -> None:
+    PublishedQuote.objects.filter(response__campaign=campaign, response_id=response_id,
+                                  question_code=question_code).delete()
+
+
+# --------------------------------------------------------------------------- suggestions
+
+@dataclass
+class SuggestedTheme:
+    label: str
+    member_ids: list[int]
+    quotes: list[str]        # pseudonymised, most typical first
+    cohesion: float
+
+
+def suggestions(campaign, question_code: str, *, embedder=None) -> list[SuggestedTheme]:
+    """New themes proposed from the comments no theme covers, minus those the team dismissed."""
+    data = automatic_pass(campaign).get(question_code)
+    if data is None:
+        raise CommentaryError(f"La question « {question_code} » n'est pas une question à réponse libre.")
+    comments = comments_of(campaign, question_code)
+    covered = {row[0] for row in data["assignments"]}
+    if len(comments) - len(covered) < 6:
+        return []
+    dismissed = set(DismissedSuggestion.objects.filter(
+        questionnaire_code=campaign.questionnaire.code, question_code=question_code).values_list("label", flat=True))
+    texts = {c.id: c.text for c in comments}
+    pseudonymiser = roster_pseudonymiser(campaign.academie_id)
+    found = suggest_themes(comments, exclude=covered, embedder=embedder or default_embedder())
+    return [SuggestedTheme(s.label, list(s.member_ids), [pseudonymiser.apply(texts[i]) for i in s.member_ids[:3]],
+                           float(s.cohesion))
+            for s in found if s.label not in dismissed]
+
+
+def accept_suggestion(campaign, question_code: str, label: str, member_ids: Iterable[int], user=None) -> ThemeRecord:
+    """Turn a suggestion into a theme of this question; its members are forced into it."""
+    member_ids = [int(i) for i in member_ids]
+    pseudonymiser = roster_pseudonymiser(campaign.academie_id)
+    texts = {c.id: c.text for c in comments_of(campaign, question_code)}
+    with transaction.atomic():
+        record = create_theme(campaign.questionnaire.code, label, question_codes=[question_code],
+                              examples=[pseudonymiser.apply(texts[i]) for i in member_ids[:5] if i in texts])
+        for response_id in member_ids:
+            decide(campaign, response_id, question_code, record.code, True, user)
+    return record
+
+
+def dismiss_suggestion(campaign, question_code: str, label: str) -> None:
+    DismissedSuggestion.objects.get_or_create(questionnaire_code=campaign.questionnaire.code,
+                                              question_code=question_code, label=label)
+
+
+# --------------------------------------------------------------------------- pages
+
+@dataclass
+class CommentRow:
+    response_id: int
+    text: str                 # pseudonymised
+    themes: list[str]
+    sources: dict[str, str]
+    published: bool
+
+
+def question_comments(campaign, question_code: str) -> list[CommentRow]:
+    """Every comment of a question, pseudonymised, with its themes (for the review page)."""
+    data = automatic_pass(campaign).get(question_code)
+    if data is None:
+        raise CommentaryError(f"La question « {question_code} » n'est pas une question à réponse libre.")
+    pseudonymiser = roster_pseudonymiser(campaign.academie_id)
+    by_comment: dict[int, dict[str, str]] = {}
+    for response_id, theme_code, _confidence, source in data["assignments"]:
+        by_comment.setdefault(response_id, {})[theme_code] = source
+    published = set(PublishedQuote.objects.filter(response__campaign=campaign, question_code=question_code)
+                    .values_list("response_id", flat=True))
+    return [CommentRow(c.id, pseudonymiser.apply(c.text), list(by_comment.get(c.id, {})), by_comment.get(c.id, {}),
+                       c.id in published)
+            for c in comments_of(campaign, question_code)]
+
+
+def campaign_by_slug(slug: str):
+    try:
+        return Campaign.objects.select_related("academie", "questionnaire").get(slug=slug)
+    except Campaign.DoesNotExist:
+        raise CommentaryError(f"Campagne « {slug} » introuvable.") from None
