@@ -206,7 +206,7 @@ def chart_block(key: str, question: QuestionResult, svg_of: Callable | None, alt
         order = {code: i for i, code in enumerate(question.ranking)}
         options = sorted(question.options, key=lambda o: order.get(o.code, len(order)))
         rows = [[o.label, fr_number(o.count), fr_percent(o.percent)] for o in options]
-    chart = Chart(title=question.label, svg=svg, alt=alt_of(question) if alt_of else question.label,
+    chart = Chart(title=question.label, svg=svg, alt=fix_typography(alt_of(question) if alt_of else question.label),
                   headers=headers, rows=rows)
     return Block(kind="chart", key=key, chart=chart)
 
