@@ -1,6 +1,8 @@
 from functools import lru_cache
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils import timezone
 
 from bilan.questionnaire import Questionnaire, parse_questionnaire
@@ -72,6 +74,37 @@ class Campaign(models.Model):
         now = now or timezone.now()
         return self.state == CampaignState.OPEN and self.opens_at <= now < self.closes_at
 
+    def has_answers(self) -> bool:
+        """Whether anyone has saved or sent anything (named drafts are responses, anonymous ones are not)."""
+        return (self.responses.exists()
+                or self.invitations.filter(Q(started_at__isnull=False) | Q(submitted_at__isnull=False)).exists())
+
+    def clean(self):
+        super().clean()
+        self.check_anonymity_change()
+
+    def check_anonymity_change(self):
+        """Refuse to switch between anonymous and named once answers exist.
+
+        Named drafts are linked responses and anonymous ones live on the
+        invitation: switching would leave linked data in an anonymous
+        campaign, or let someone who answered anonymously answer again.
+        """
+        if self.pk is None:
+            return
+        stored = Campaign.objects.filter(pk=self.pk).values_list("anonymous", flat=True).first()
+        if stored is None or stored == self.anonymous or not self.has_answers():
+            return
+        mode = "anonyme" if stored else "nominative"
+        raise ValidationError({"anonymous": (
+            f"La campagne « {self.title} » est {mode} et des réponses ont déjà été enregistrées\u00a0: "
+            "elle ne peut plus changer de mode. Créez une nouvelle campagne si nécessaire.")})
+
+    def save(self, *args, **kwargs):
+        # Also here, not only in clean(): a script or a service may save without a form.
+        self.check_anonymity_change()
+        super().save(*args, **kwargs)
+
 
 class Invitation(models.Model):
     """One referent invited to one campaign; strata are copied at creation."""
@@ -88,6 +121,10 @@ class Invitation(models.Model):
     opened_at = models.DateTimeField("lien ouvert le", null=True, blank=True)
     started_at = models.DateTimeField("commencée le", null=True, blank=True)
     submitted_at = models.DateTimeField("envoyée le", null=True, blank=True)
+    # Anonymous campaigns only: the answers being written, until they are sent
+    # (then cleared in the same transaction that creates the unlinked response).
+    draft_answers = models.JSONField("brouillon (campagne anonyme)", default=dict, blank=True)
+    draft_section = models.CharField("dernière section vue (campagne anonyme)", max_length=64, blank=True)
 
     class Meta:
         verbose_name = "invitation"

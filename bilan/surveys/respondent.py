@@ -3,14 +3,20 @@
 Views stay thin: they call these functions and render. Every write happens
 inside one transaction that locks the invitation row, so a double click or
 two browser tabs never create two responses nor lose an update.
+
+In an anonymous campaign the draft lives on the invitation and no response
+exists before sending; sending creates a response that nothing links to the
+invitation (see ``docs/anonymity.md``), so it can be neither re-read nor edited.
 """
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass, field
+from datetime import datetime, time
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -57,6 +63,20 @@ class CampaignClosed(LinkError):
 class UnknownSection(LinkError):
     status = 404
     title = "Page introuvable"
+
+
+class AnswersSentAnonymously(LinkError):
+    """An anonymous answer was sent from this link: nothing can be re-read, edited or sent again."""
+
+    status = 409
+    title = "Réponses déjà envoyées"
+
+
+def sent_anonymously_error(invitation: Invitation) -> AnswersSentAnonymously:
+    return AnswersSentAnonymously(
+        f"Vos réponses au questionnaire « {invitation.campaign.title} » ont déjà été envoyées. "
+        "Elles ont été enregistrées de façon anonyme ; elles ne peuvent plus être modifiées, "
+        "ni relues, ni envoyées une seconde fois. Merci de votre participation.", invitation)
 
 
 class IncompleteAnswers(Exception):
@@ -136,10 +156,20 @@ def state_error(invitation: Invitation, now) -> LinkError:
         invitation)
 
 
+def start_of_day(moment: datetime) -> datetime:
+    """Local midnight of ``moment``'s day: all an anonymous campaign keeps of a moment."""
+    return timezone.make_aware(datetime.combine(timezone.localdate(moment), time.min))
+
+
+def _moment(invitation: Invitation, now: datetime) -> datetime:
+    """What to store as « now » on an invitation: the day only in an anonymous campaign."""
+    return start_of_day(now) if invitation.campaign.anonymous else now
+
+
 def mark_opened(invitation: Invitation, now=None) -> None:
     """Record the first time the link was opened (a conditional update: races are harmless)."""
     if invitation.opened_at is None:
-        now = now or timezone.now()
+        now = _moment(invitation, now or timezone.now())
         Invitation.objects.filter(pk=invitation.pk, opened_at__isnull=True).update(opened_at=now)
         invitation.opened_at = now
 
@@ -151,17 +181,60 @@ def schema_of(invitation: Invitation) -> Questionnaire:
 
 
 def response_of(invitation: Invitation) -> Response | None:
+    """The invitation's response; always None in an anonymous campaign (nothing links to it)."""
+    if invitation.campaign.anonymous:
+        return None
     return Response.objects.filter(invitation=invitation).first()
 
 
+@dataclass(frozen=True)
+class Progress:
+    """Where a respondent stands, whatever the campaign's mode."""
+
+    answers: dict[str, Any]
+    last_section: str
+    submitted: bool
+    anonymous: bool
+
+    @property
+    def started(self) -> bool:
+        return bool(self.answers)
+
+    @property
+    def editable(self) -> bool:
+        """Named answers stay editable after sending; anonymous ones cannot be reached any more."""
+        return not (self.anonymous and self.submitted)
+
+
+def progress_of(invitation: Invitation) -> Progress:
+    """The saved answers, the last section seen and whether they were sent (fresh from the database)."""
+    if invitation.campaign.anonymous:
+        draft = (Invitation.objects.filter(pk=invitation.pk)
+                 .values("draft_answers", "draft_section", "submitted_at").get())
+        return Progress(dict(draft["draft_answers"]), draft["draft_section"],
+                        draft["submitted_at"] is not None, anonymous=True)
+    response = response_of(invitation)
+    if response is None:
+        return Progress({}, "", False, anonymous=False)
+    return Progress(dict(response.answers), response.last_section,
+                    response.status == ResponseStatus.SUBMITTED, anonymous=False)
+
+
 def is_submitted(invitation: Invitation) -> bool:
-    return Response.objects.filter(invitation=invitation, status=ResponseStatus.SUBMITTED).exists()
+    return progress_of(invitation).submitted
 
 
 def load_answers(invitation: Invitation) -> dict[str, Any]:
-    """The answers saved so far (empty before the first save)."""
-    response = response_of(invitation)
-    return dict(response.answers) if response else {}
+    """The answers saved so far (empty before the first save, and after an anonymous sending)."""
+    return progress_of(invitation).answers
+
+
+def ensure_editable(invitation: Invitation) -> Progress:
+    """The respondent's progress, or :class:`AnswersSentAnonymously` once an anonymous answer was sent."""
+    progress = progress_of(invitation)
+    if not progress.editable:
+        raise sent_anonymously_error(invitation)
+    return progress
 
 
 def find_section(schema: Questionnaire, section_code: str) -> Section:
@@ -176,11 +249,11 @@ def section_position(schema: Questionnaire, section_code: str) -> int:
     return [s.code for s in schema.sections].index(section_code) + 1
 
 
-def resume_section(schema: Questionnaire, response: Response | None) -> Section:
+def resume_section(schema: Questionnaire, progress: Progress | Response | None) -> Section:
     """Where « Reprendre » leads: the last section saved, else the first one."""
-    if response and response.last_section:
+    if progress and progress.last_section:
         for section in schema.sections:
-            if section.code == response.last_section:
+            if section.code == progress.last_section:
                 return section
     return schema.sections[0]
 
@@ -244,26 +317,39 @@ def save_section(invitation: Invitation, section_code: str, raw_answers: dict[st
         invitation = _locked(invitation)
         if not invitation.campaign.accepts_answers(now):
             raise state_error(invitation, now)
-        response = _response_for(invitation)
-        submitted = response.status == ResponseStatus.SUBMITTED
-        merged = {key: value for key, value in response.answers.items() if _base_code(key) not in codes}
-        merged.update({key: value for key, value in raw_answers.items() if not _is_empty(value)})
-        cleaned = clean_answers(schema, merged, partial=not submitted, codes=codes)
-        answers = drop_hidden(schema, cleaned)
-        response.answers = answers
-        response.last_section = section.code
-        # F() so that a write that escaped the lock would still count.
-        response.revision = F("revision") + 1
-        response.save(update_fields=["answers", "last_section", "revision"])
-        response.refresh_from_db(fields=["revision"])
-        updates = {}
+        if invitation.campaign.anonymous:
+            if invitation.submitted_at is not None:
+                raise sent_anonymously_error(invitation)
+            answers = _merge_section(schema, codes, invitation.draft_answers, raw_answers, submitted=False)
+            updates = {"draft_answers": answers, "draft_section": section.code}
+        else:
+            response = _response_for(invitation)
+            answers = _merge_section(schema, codes, response.answers, raw_answers,
+                                     submitted=response.status == ResponseStatus.SUBMITTED)
+            response.answers = answers
+            response.last_section = section.code
+            # F() so that a write that escaped the lock would still count.
+            response.revision = F("revision") + 1
+            response.save(update_fields=["answers", "last_section", "revision"])
+            response.refresh_from_db(fields=["revision"])
+            updates = {}
+        moment = _moment(invitation, now)
         if invitation.opened_at is None:
-            updates["opened_at"] = now
+            updates["opened_at"] = moment
         if invitation.started_at is None:
-            updates["started_at"] = now
+            updates["started_at"] = moment
         if updates:
             Invitation.objects.filter(pk=invitation.pk).update(**updates)
     return answers
+
+
+def _merge_section(schema: Questionnaire, codes: set[str], stored: dict[str, Any], raw_answers: dict[str, Any],
+                   *, submitted: bool) -> dict[str, Any]:
+    """The stored answers with one section's answers replaced, validated, hidden ones dropped."""
+    merged = {key: value for key, value in stored.items() if _base_code(key) not in codes}
+    merged.update({key: value for key, value in raw_answers.items() if not _is_empty(value)})
+    cleaned = clean_answers(schema, merged, partial=not submitted, codes=codes)
+    return drop_hidden(schema, cleaned)
 
 
 def missing_answers(schema: Questionnaire, answers: dict[str, Any]) -> list[AnswerProblem]:
@@ -290,8 +376,9 @@ def submit(invitation: Invitation, *, now=None) -> Response:
     """Send the answers: full validation, then the response becomes submitted, once.
 
     A second call (double click, second tab, two requests at once) finds the
-    response already submitted and changes nothing. Raises
-    :class:`IncompleteAnswers` naming each section and question to fix.
+    response already submitted and changes nothing; in an anonymous campaign
+    it raises :class:`AnswersSentAnonymously` (one answer per invitation).
+    Raises :class:`IncompleteAnswers` naming each section and question to fix.
     """
     now = now or timezone.now()
     schema = schema_of(invitation)
@@ -299,6 +386,8 @@ def submit(invitation: Invitation, *, now=None) -> Response:
         invitation = _locked(invitation)
         if not invitation.campaign.accepts_answers(now):
             raise state_error(invitation, now)
+        if invitation.campaign.anonymous:
+            return _submit_anonymously(schema, invitation, now)
         response = _response_for(invitation)
         if response.status == ResponseStatus.SUBMITTED:
             return response
@@ -321,6 +410,52 @@ def submit(invitation: Invitation, *, now=None) -> Response:
         if invitation.opened_at is None:
             updates["opened_at"] = now
         Invitation.objects.filter(pk=invitation.pk).update(**updates)
+    return response
+
+
+# Anonymous responses take a random id far above any id the database's
+# sequence will reach, so that the order of ids does not tell the order of
+# sending (which reminders, thank-you mails or server logs could reveal).
+ANONYMOUS_ID_FLOOR = 2 ** 40
+ANONYMOUS_ID_CEILING = 2 ** 53  # still exact in JavaScript and JSON readers
+
+
+def _anonymous_response_id() -> int:
+    return ANONYMOUS_ID_FLOOR + secrets.randbelow(ANONYMOUS_ID_CEILING - ANONYMOUS_ID_FLOOR)
+
+
+def _submit_anonymously(schema: Questionnaire, invitation: Invitation, now) -> Response:
+    """Create the unlinked response and leave on the invitation only the fact that it answered.
+
+    The caller holds the invitation's row lock. The invitation's dates all
+    become the campaign's opening day: a day of sending kept there could be
+    matched with the response's day within a small stratum.
+    """
+    if invitation.submitted_at is not None:
+        raise sent_anonymously_error(invitation)
+    try:
+        cleaned = clean_answers(schema, invitation.draft_answers, partial=False)
+    except AnswerErrors as error:
+        raise IncompleteAnswers(_problems(schema, error.errors)) from None
+    response = Response(
+        campaign=invitation.campaign, invitation=None,
+        school_type=invitation.school_type, departement_code=invitation.departement_code,
+        answers=drop_hidden(schema, cleaned), status=ResponseStatus.SUBMITTED,
+        submitted_on=timezone.localdate(now), revision=1, last_section="",
+    )
+    for _attempt in range(5):
+        response.pk = _anonymous_response_id()
+        try:
+            with transaction.atomic():  # a savepoint: a clash of random ids leaves the outer transaction usable
+                response.save(force_insert=True)
+            break
+        except IntegrityError:
+            continue
+    else:
+        raise IntegrityError("no free random id for an anonymous response after 5 attempts")
+    marker = start_of_day(invitation.campaign.opens_at)
+    Invitation.objects.filter(pk=invitation.pk).update(
+        draft_answers={}, draft_section="", opened_at=marker, started_at=marker, submitted_at=marker)
     return response
 
 

@@ -2,7 +2,8 @@
 
 Thin views: resolve the link, call :mod:`bilan.surveys.respondent`, render.
 A link that cannot be used gives a French page with a fitting status
-(404 unknown or malformed, 403 not yet open, 410 closed), never a 500.
+(404 unknown or malformed, 403 not yet open, 410 closed, 409 anonymous
+answer already sent), never a 500.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from functools import wraps
 
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -45,7 +47,7 @@ def link_error_page(request, token: str, error: service.LinkError):
         "page_title": error.title,
         "receipt_url": reverse("respondent:receipt", args=[token]) if can_read_receipt else "",
         "start_url": (reverse("respondent:start", args=[token])
-                      if isinstance(error, service.UnknownSection) else ""),
+                      if isinstance(error, (service.UnknownSection, service.AnswersSentAnonymously)) else ""),
     }
     return render(request, TEMPLATES + "link_error.html", context, status=error.status)
 
@@ -59,6 +61,7 @@ def _common(token: str, invitation) -> dict:
         "schema": service.schema_of(invitation),
         "closes_at_fr": service.fr_datetime(campaign.closes_at),
         "start_url": reverse("respondent:start", args=[token]),
+        "anonymous": campaign.anonymous,
     }
 
 
@@ -72,13 +75,12 @@ def start(request, token):
     service.mark_opened(invitation)
     context = _common(token, invitation)
     schema = context["schema"]
-    response = service.response_of(invitation)
-    resume = service.resume_section(schema, response)
+    progress = service.progress_of(invitation)
+    resume = service.resume_section(schema, progress)
     context.update({
         "page_title": invitation.campaign.title,
-        "response": response,
-        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
-        "started": bool(response and response.answers),
+        "submitted": progress.submitted,
+        "started": progress.started,
         "first_url": _section_url(token, schema.sections[0].code),
         "resume_url": _section_url(token, resume.code),
         "resume_title": resume.title,
@@ -97,7 +99,8 @@ def section(request, token, section):
     schema = context["schema"]
     current = service.find_section(schema, section)
     position = service.section_position(schema, current.code)
-    answers = service.load_answers(invitation)
+    progress = service.ensure_editable(invitation)
+    answers = progress.answers
     if request.method == "POST":
         form = SectionForm(schema, current, answers, data=request.POST)
         if form.is_valid():
@@ -127,7 +130,7 @@ def section(request, token, section):
         "next_title": next_title,
         "previous_label": "Précédent",
         "has_required": any(item.question.required for item in items),
-        "submitted": service.is_submitted(invitation),
+        "submitted": progress.submitted,
     })
     return render(request, TEMPLATES + "section.html", context)
 
@@ -152,12 +155,12 @@ def _after_save(token: str, schema, position: int, action: str | None) -> str:
 def saved(request, token):
     invitation = service.resolve(token)
     context = _common(token, invitation)
-    response = service.response_of(invitation)
-    resume = service.resume_section(context["schema"], response)
+    progress = service.ensure_editable(invitation)
+    resume = service.resume_section(context["schema"], progress)
     context.update({
         "page_title": "Réponses enregistrées",
         "resume_url": _section_url(token, resume.code),
-        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
+        "submitted": progress.submitted,
     })
     return render(request, TEMPLATES + "saved.html", context)
 
@@ -171,13 +174,17 @@ def review(request, token):
     problems, submit_failed = [], False
     if request.method == "POST":
         try:
-            service.submit(invitation)
+            sent = service.submit(invitation)
         except service.IncompleteAnswers as error:
             problems, submit_failed = error.problems, True
         else:
+            if invitation.campaign.anonymous:
+                return _anonymous_receipt(request, token, invitation, sent.answers)
             return redirect("respondent:receipt", token=token)
-    answers = service.load_answers(invitation)
-    response = service.response_of(invitation)
+    progress = service.progress_of(invitation)
+    if not progress.editable:
+        return redirect("respondent:receipt", token=token)
+    answers = progress.answers
     if not submit_failed:
         problems = service.missing_answers(schema, answers)
     title = "Vérification et envoi de vos réponses"
@@ -189,7 +196,7 @@ def review(request, token):
         "problem_count": len(problems),
         "problem_groups": _group_problems(token, schema, problems),
         "submit_failed": submit_failed,
-        "submitted": bool(response and response.status == ResponseStatus.SUBMITTED),
+        "submitted": progress.submitted,
         "last_section_url": _section_url(token, schema.sections[-1].code),
     })
     return render(request, TEMPLATES + "review.html", context)
@@ -205,9 +212,27 @@ def _group_problems(token: str, schema, problems) -> list[dict]:
     return list(groups.values())
 
 
+def _anonymous_receipt(request, token: str, invitation, answers: dict):
+    """The only page that ever shows an anonymous answer: rendered from memory, right after sending."""
+    context = _common(token, invitation)
+    context.update({
+        "page_title": "Accusé de réception",
+        "sent_now": True,
+        "sent_at_fr": service.fr_datetime(timezone.now()),
+        "summary": service.summarise(context["schema"], answers),
+    })
+    return render(request, TEMPLATES + "receipt_anonymous.html", context)
+
+
 @respondent_page
 def receipt(request, token):
     invitation = service.resolve(token, reading_receipt=True)
+    if invitation.campaign.anonymous:
+        if invitation.submitted_at is None:
+            return redirect("respondent:review", token=token)
+        context = _common(token, invitation)
+        context.update({"page_title": "Accusé de réception", "sent_now": False})
+        return render(request, TEMPLATES + "receipt_anonymous.html", context)
     response = service.response_of(invitation)
     if response is None or response.status != ResponseStatus.SUBMITTED:
         return redirect("respondent:review", token=token)
