@@ -8,6 +8,7 @@ JSON and rendered again, identical, years later.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -115,7 +116,7 @@ class ReportDocument:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> ReportDocument:
-        data = {k: v for k, v in data.items() if k != "format"}
+        data = {k: v for k, v in copy.deepcopy(data).items() if k != "format"}
         sections = []
         for section in data.pop("sections", []):
             blocks = []
