@@ -52,6 +52,133 @@ def handle_roster(command: BaseCommand, *, file: str, school_year=None, academie
         command.stdout.write(command.style.SUCCESS("Import terminé : la base était déjà à jour."))
 
 
+def questionnaire(parser) -> Handler:
+    """Questionnaire : notre YAML, structure LimeSurvey (.lss, .txt) ou fichier de réponses (structure déduite)."""
+    parser.add_argument("file", metavar="FICHIER", help="fichier .yaml, .lss, .txt ou fichier de réponses")
+    parser.add_argument("--campaign", metavar="IDENTIFIANT",
+                        help="crée aussi une campagne close sur ce questionnaire, pour recevoir des réponses passées")
+    parser.add_argument("--school-year", dest="school_year", metavar="AAAA-AAAA",
+                        help="année scolaire de la campagne (obligatoire avec --campaign)")
+    parser.add_argument("--academie", metavar="CODE", help="académie de la campagne (défaut : la seule en base)")
+    parser.add_argument("--title", help="titre de la campagne")
+    return handle_questionnaire
+
+
+def handle_questionnaire(command: BaseCommand, *, file: str, campaign=None, school_year=None, academie=None,
+                         title=None, **options) -> None:
+    from pathlib import Path
+
+    from bilan.interop.answers_formats import FORMAT_NAMES_FR, InteropError
+    from bilan.surveys.imports import import_questionnaire
+
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"fichier « {file} » illisible : {error.strerror}") from None
+    try:
+        result = import_questionnaire(data, path.name, campaign_slug=campaign, school_year=school_year,
+                                      academie=academie, title=title)
+    except InteropError as error:
+        raise CommandError(french_spacing(f"Import refusé ({path.name}) : {error} ; rien n'a été enregistré.")) \
+            from None
+    for warning in result.warnings[:MAX_PROBLEMS_SHOWN]:
+        command.stdout.write(french_spacing(f"Remarque : {warning}"))
+    if len(result.warnings) > MAX_PROBLEMS_SHOWN:
+        command.stdout.write(f"… et {len(result.warnings) - MAX_PROBLEMS_SHOWN} autres remarques")
+    schema = result.schema
+    origin = FORMAT_NAMES_FR.get(result.source_format, result.source_format)
+    state = "enregistré" if result.created else "déjà enregistré, identique"
+    command.stdout.write(french_spacing(
+        f"Questionnaire « {schema.title} » ({schema.code}, version {schema.version}, lu comme {origin}) : "
+        f"{len(schema.sections)} section(s), {len(schema.questions)} question(s), {state}."))
+    if result.campaign is not None:
+        command.stdout.write(french_spacing(
+            f"Campagne close « {result.campaign.slug} » ({result.campaign.school_year}) créée : "
+            f"bilan import answers --campaign {result.campaign.slug} FICHIER"))
+    command.stdout.write(command.style.SUCCESS("Import terminé."))
+
+
+def answers(parser) -> Handler:
+    """Réponses d'une campagne : LimeSurvey (CSV), Framaforms, Nextcloud Forms (CSV, ODS, XLSX), Google Forms."""
+    from bilan.interop.answers_formats import ANSWER_FORMATS
+
+    parser.add_argument("file", metavar="FICHIER", help="fichier de réponses exporté de l'outil d'enquête")
+    parser.add_argument("--campaign", required=True, metavar="IDENTIFIANT", help="campagne qui reçoit les réponses")
+    parser.add_argument("--format", dest="file_format", choices=ANSWER_FORMATS,
+                        help="format du fichier (défaut : reconnu d'après le contenu)")
+    parser.add_argument("--map", dest="assignments", action="append", default=[], metavar="COLONNE=CODE",
+                        help="relie une colonne à une question (CODE ou CODE/option) ; répétable")
+    parser.add_argument("--ignore", dest="ignored", action="append", default=[], metavar="COLONNE",
+                        help="laisse une colonne de côté ; répétable")
+    parser.add_argument("--uai-column", dest="uai_column", metavar="COLONNE", help="colonne du code UAI (strate)")
+    parser.add_argument("--school-type-column", dest="school_type_column", metavar="COLONNE",
+                        help="colonne du type d'établissement (strate)")
+    parser.add_argument("--departement-column", dest="departement_column", metavar="COLONNE",
+                        help="colonne du département (strate)")
+    parser.add_argument("--allow-unmatched", dest="allow_unmatched", action="store_true",
+                        help="laisse de côté les colonnes qui ne correspondent à aucune question au lieu de refuser")
+    parser.add_argument("--include-incomplete", dest="include_incomplete", action="store_true",
+                        help="reprend aussi les réponses jamais envoyées dans l'outil d'origine")
+    parser.add_argument("--replace", action="store_true", help="remplace les réponses déjà importées dans la campagne")
+    parser.add_argument("--append", action="store_true", help="ajoute aux réponses déjà importées")
+    parser.add_argument("--dry-run", dest="dry_run", action="store_true",
+                        help="montre l'appariement et tout vérifie sans rien enregistrer")
+    return handle_answers
+
+
+def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_format=None, assignments=(),
+                   ignored=(), uai_column=None, school_type_column=None, departement_column=None,
+                   allow_unmatched=False, include_incomplete=False, replace=False, append=False, dry_run=False,
+                   **options) -> None:
+    from pathlib import Path
+
+    from bilan.interop.answers_formats import FORMAT_NAMES_FR, InteropError
+    from bilan.surveys.imports import apply_column_choices, describe_mapping, import_answers, plan_answers_import
+    from bilan.surveys.models import Campaign
+
+    target = Campaign.objects.select_related("questionnaire", "academie").filter(slug=campaign).first()
+    if target is None:
+        known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
+        raise CommandError(french_spacing(f"campagne « {campaign} » inconnue (campagnes : {known})"))
+    path = Path(file)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"fichier « {file} » illisible : {error.strerror}") from None
+    try:
+        plan = plan_answers_import(target, data, path.name, file_format, uai_column=uai_column,
+                                   school_type_column=school_type_column, departement_column=departement_column)
+        choices = {}
+        for item in assignments:
+            heading, separator, code = item.rpartition("=")
+            if not separator or not heading:
+                raise InteropError(f"--map {item} : attendu COLONNE=CODE")
+            choices[heading] = code
+        apply_column_choices(plan, choices, list(ignored))
+        command.stdout.write(french_spacing(
+            f"Fichier lu comme {FORMAT_NAMES_FR[plan.file_format]} : {len(plan.parsed.rows)} ligne(s)."))
+        for line in describe_mapping(plan):
+            command.stdout.write(f"  {line}")
+        result = import_answers(plan, strict=not allow_unmatched, include_incomplete=include_incomplete,
+                                replace=replace, append=append, dry_run=dry_run)
+    except InteropError as error:
+        if len(error.problems) > 1:
+            write_problems(command, error.problems)
+        raise CommandError(french_spacing(f"Import refusé ({path.name}) : {error} ; rien n'a été enregistré.")) \
+            from None
+    for note in result.notes:
+        command.stdout.write(french_spacing(f"Remarque : {note}"))
+    if result.replaced:
+        command.stdout.write(f"{result.replaced} réponse(s) importée(s) auparavant remplacée(s).")
+    command.stdout.write(french_spacing(
+        f"{result.imported} réponse(s) importée(s) dans la campagne « {target.slug} »."))
+    if dry_run:
+        command.stdout.write(command.style.WARNING("Simulation (--dry-run) : rien n'a été enregistré."))
+    else:
+        command.stdout.write(command.style.SUCCESS("Import terminé."))
+
+
 def write_problems(command: BaseCommand, problems) -> None:
     """Print at most MAX_PROBLEMS_SHOWN problems on stderr, then how many more there are."""
     for problem in problems[:MAX_PROBLEMS_SHOWN]:
@@ -64,6 +191,8 @@ def write_problems(command: BaseCommand, problems) -> None:
 # Subcommand name -> setup function (see the module docstring).
 SUBCOMMANDS: dict[str, Callable[..., Handler]] = {
     "roster": roster,
+    "questionnaire": questionnaire,
+    "answers": answers,
 }
 
 

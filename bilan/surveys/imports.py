@@ -1,0 +1,485 @@
+"""Import workflows: a questionnaire from another tool, past answers into a campaign.
+
+Adapts the pure interop core (``bilan.interop``) to the database. Every
+import is atomic: a file with a problem raises :class:`InteropError` (French
+message with line and column) and nothing is saved.
+
+Imported answers become ``Response`` rows without invitation, status
+submitted. Their strata come from a column of the file when there is one (a
+UAI matched to the roster, a school type, a département); otherwise the school
+type is ``other`` and the département empty.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from django.db import transaction
+from django.utils import timezone
+
+from bilan.interop.answers_formats import (
+    ANSWER_FORMATS,
+    FORMAT_NAMES_FR,
+    LIMESURVEY_CSV,
+    LIMESURVEY_LSS,
+    LIMESURVEY_TXT,
+    NBSP,
+    InteropError,
+    ParsedAnswers,
+    SourceColumn,
+    detect_format,
+    fr_quote,
+    parse_answers,
+)
+from bilan.interop.limesurvey import ImportedQuestionnaire, parse_limesurvey_txt, parse_lss, to_yaml_dict
+from bilan.interop.mapping import ImportedRecord, Mapping, import_records, infer_questionnaire, normalise, \
+    propose_mapping
+from bilan.interop.tabular import french_spacing
+from bilan.questionnaire import QuestionnaireError, Questionnaire, parse_questionnaire
+from bilan.questionnaire.schema import OTHER_CODE, other_key
+from bilan.roster.models import Academie, Departement, School, SchoolType
+from bilan.roster.uai import normalise_uai
+from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
+from bilan.surveys.services import register_questionnaire
+
+YAML_FORMAT = "yaml"
+SOURCE_CODES_MARK = "# bilan-source-codes: "
+SCHOOL_YEAR = re.compile(r"^(\d{4})-(\d{4})$")
+
+# Headings (normalised) of the columns that carry a stratum rather than an answer.
+STRATUM_HEADINGS = {
+    "uai": {"uai", "code uai", "rne", "code rne", "uai etablissement", "numero uai"},
+    "school_type": {"type d etablissement", "type etablissement", "type de l etablissement", "school type",
+                    "type"},
+    "departement": {"departement", "code departement", "dept", "departement code"},
+}
+SCHOOL_TYPE_VALUES = {
+    "college": SchoolType.COLLEGE, "clg": SchoolType.COLLEGE,
+    "lycee": SchoolType.LYCEE, "lgt": SchoolType.LYCEE, "lycee general et technologique": SchoolType.LYCEE,
+    "lycee general": SchoolType.LYCEE, "lycee technologique": SchoolType.LYCEE,
+    "lp": SchoolType.LP, "lycee professionnel": SchoolType.LP, "lyc pro": SchoolType.LP,
+    "erea": SchoolType.EREA, "other": SchoolType.OTHER, "autre": SchoolType.OTHER,
+}
+
+
+# --------------------------------------------------------------------------- questionnaires
+
+
+def read_questionnaire_file(data: bytes, filename: str) -> tuple[ImportedQuestionnaire, str]:
+    """Read a questionnaire from our YAML, a LimeSurvey .lss/.txt, or an answer file (structure inferred).
+
+    Returns the questionnaire and the format name it was read as.
+    """
+    suffix = Path(filename).suffix.lower()
+    if suffix in (".yaml", ".yml"):
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            line = data.count(b"\n", 0, error.start) + 1
+            raise InteropError("le fichier n'est pas encodé en UTF-8", line=line) from error
+        try:
+            return ImportedQuestionnaire(parse_questionnaire(text, source=filename)), YAML_FORMAT
+        except QuestionnaireError as error:
+            raise InteropError(french_spacing("questionnaire invalide : " + " ; ".join(error.problems))) from error
+    file_format = detect_format(filename, data)
+    if file_format == LIMESURVEY_LSS:
+        return parse_lss(data), file_format
+    if file_format == LIMESURVEY_TXT:
+        return parse_limesurvey_txt(data), file_format
+    parsed = parse_answers(data, file_format, filename)
+    title = Path(filename).stem.replace("_", " ").strip() or "Questionnaire importé"
+    code = re.sub(r"[^a-z0-9-]+", "-", normalise(Path(filename).stem))[:50].strip("-") or "import"
+    return infer_questionnaire(parsed, code=code, title=title), file_format
+
+
+def questionnaire_yaml(imported: ImportedQuestionnaire, origin: str) -> str:
+    """Our YAML text for an imported questionnaire, remembering the codes of the source tool."""
+    body = yaml.safe_dump(to_yaml_dict(imported.questionnaire), allow_unicode=True, sort_keys=False)
+    header = f"# Questionnaire importé de {origin}\n"
+    if imported.source_codes:
+        # A comment, not a key: the questionnaire format stays untouched, and a
+        # later answer file using the source tool's codes can still be matched.
+        header += SOURCE_CODES_MARK + json.dumps(imported.source_codes, ensure_ascii=False) + "\n"
+    return header + body
+
+
+def source_codes_of(version: QuestionnaireVersion) -> dict[str, str]:
+    """The source tool's codes stored with an imported questionnaire (our code -> LimeSurvey code)."""
+    codes: dict[str, str] = {}
+    for line in version.source_yaml.splitlines():
+        if line.startswith(SOURCE_CODES_MARK):
+            codes.update(json.loads(line[len(SOURCE_CODES_MARK):]))
+        elif line and not line.startswith("#"):
+            break
+    return codes
+
+
+@dataclass
+class QuestionnaireImport:
+    version: QuestionnaireVersion
+    created: bool
+    source_format: str
+    warnings: list[str] = field(default_factory=list)
+    campaign: Campaign | None = None
+
+    @property
+    def schema(self) -> Questionnaire:
+        return self.version.schema
+
+
+def school_year_bounds(school_year: str) -> tuple[dt.datetime, dt.datetime]:
+    """1 September to 31 August of a school year « 2022-2023 » (aware datetimes)."""
+    match = SCHOOL_YEAR.match(school_year or "")
+    if not match or int(match.group(2)) != int(match.group(1)) + 1:
+        raise InteropError(f"année scolaire {fr_quote(school_year)} invalide (attendu par exemple 2022-2023)")
+    start, end = int(match.group(1)), int(match.group(2))
+    tz = timezone.get_current_timezone()
+    return (dt.datetime(start, 9, 1, tzinfo=tz), dt.datetime(end, 9, 1, tzinfo=tz))
+
+
+def resolve_academie(code: str | None) -> Academie:
+    """The académie named by ``code``, or the only one in the database."""
+    if code:
+        academie = Academie.objects.filter(code__iexact=code).first() or \
+            Academie.objects.filter(name__iexact=code).first()
+        if academie is None:
+            known = ", ".join(Academie.objects.values_list("code", flat=True)) or "aucune"
+            raise InteropError(f"académie {fr_quote(code)} inconnue (académies{NBSP}: {known})")
+        return academie
+    academies = list(Academie.objects.all()[:2])
+    if len(academies) == 1:
+        return academies[0]
+    if not academies:
+        raise InteropError("aucune académie en base : importez d'abord le référentiel (bilan import roster)")
+    raise InteropError("plusieurs académies en base : précisez laquelle avec --academie")
+
+
+@transaction.atomic
+def import_questionnaire(data: bytes, filename: str, *, campaign_slug: str | None = None,
+                         school_year: str | None = None, academie: str | None = None,
+                         title: str | None = None) -> QuestionnaireImport:
+    """Register the questionnaire of a file; with ``campaign_slug``, also a closed campaign on it.
+
+    The closed campaign receives past answers (``import_answers``); it covers
+    the whole school year, 1 September to 31 August.
+    """
+    imported, source_format = read_questionnaire_file(data, filename)
+    if source_format == YAML_FORMAT:
+        text = data.decode("utf-8-sig")
+    else:
+        text = questionnaire_yaml(imported, f"{FORMAT_NAMES_FR.get(source_format, source_format)}, "
+                                            f"fichier {Path(filename).name}")
+    existed = QuestionnaireVersion.objects.filter(code=imported.questionnaire.code,
+                                                  version=imported.questionnaire.version).exists()
+    try:
+        version = register_questionnaire(text)
+    except QuestionnaireError as error:
+        raise InteropError(french_spacing(" ; ".join(error.problems))) from error
+    result = QuestionnaireImport(version, not existed, source_format, list(imported.warnings))
+    if campaign_slug:
+        if not school_year:
+            raise InteropError("--school-year est obligatoire avec --campaign (ex. 2022-2023)")
+        if Campaign.objects.filter(slug=campaign_slug).exists():
+            raise InteropError(f"la campagne {fr_quote(campaign_slug)} existe déjà ; choisissez un autre "
+                               "identifiant ou importez les réponses dans celle-ci")
+        opens_at, closes_at = school_year_bounds(school_year)
+        owner = resolve_academie(academie)
+        result.campaign = Campaign.objects.create(
+            slug=campaign_slug, title=title or f"{version.title} {school_year}",
+            academie=owner, school_year=school_year, questionnaire=version,
+            opens_at=opens_at, closes_at=closes_at, state=CampaignState.CLOSED,
+            previous=Campaign.objects.filter(academie=owner, school_year__lt=school_year)
+            .order_by("-school_year").first(),
+        )
+    return result
+
+
+# --------------------------------------------------------------------------- answers
+
+
+@dataclass
+class StrataColumns:
+    uai: SourceColumn | None = None
+    school_type: SourceColumn | None = None
+    departement: SourceColumn | None = None
+
+    def __bool__(self) -> bool:
+        return any((self.uai, self.school_type, self.departement))
+
+    @property
+    def indexes(self) -> set[int]:
+        return {c.index for c in (self.uai, self.school_type, self.departement) if c is not None}
+
+
+@dataclass
+class AnswersPlan:
+    """What an answer file holds and how it will be read: shown before importing."""
+
+    campaign: Campaign
+    parsed: ParsedAnswers
+    mapping: Mapping
+    strata: StrataColumns
+
+    @property
+    def file_format(self) -> str:
+        return self.parsed.format
+
+
+@dataclass
+class AnswersImport:
+    campaign: Campaign
+    file_format: str
+    rows: int
+    imported: int
+    skipped_incomplete: int
+    replaced: int = 0
+    notes: list[str] = field(default_factory=list)
+    dry_run: bool = False
+
+
+def find_strata_columns(parsed: ParsedAnswers, mapping: Mapping, *, uai: str | None = None,
+                        school_type: str | None = None, departement: str | None = None) -> StrataColumns:
+    """Columns carrying a stratum: named by the caller, or found by their heading among unmatched columns."""
+    by_heading = {column.heading: column for column in parsed.columns}
+    strata = StrataColumns()
+    for name, wanted in (("uai", uai), ("school_type", school_type), ("departement", departement)):
+        if wanted:
+            if wanted not in by_heading:
+                raise InteropError(f"aucune colonne {fr_quote(wanted)} dans le fichier", line=parsed.header_line)
+            setattr(strata, name, by_heading[wanted])
+            continue
+        for index in list(mapping.unmatched) + list(mapping.ignored):
+            column = parsed.columns[index]
+            if normalise(column.heading) in STRATUM_HEADINGS[name]:
+                setattr(strata, name, column)
+                break
+    return strata
+
+
+def plan_answers_import(campaign: Campaign, data: bytes, filename: str = "", file_format: str | None = None, *,
+                        uai_column: str | None = None, school_type_column: str | None = None,
+                        departement_column: str | None = None) -> AnswersPlan:
+    """Read the file and propose the column mapping; nothing is saved."""
+    if file_format is not None and file_format not in ANSWER_FORMATS:
+        raise InteropError(f"format {fr_quote(file_format)} inconnu (formats{NBSP}: {', '.join(ANSWER_FORMATS)})")
+    parsed = parse_answers(data, file_format, filename)
+    version = campaign.questionnaire
+    schema = version.schema
+    source_codes = source_codes_of(version) or _split_question_codes(schema, parsed)
+    mapping = propose_mapping(schema, parsed, source_codes)
+    strata = find_strata_columns(parsed, mapping, uai=uai_column, school_type=school_type_column,
+                                 departement=departement_column)
+    for index in strata.indexes:
+        mapping.matches.pop(index, None)
+        mapping.unmatched = [c for c in mapping.unmatched if c != index]
+        if index not in mapping.ignored:
+            mapping.ignored.append(index)
+    return AnswersPlan(campaign, parsed, mapping, strata)
+
+
+def _split_question_codes(schema: Questionnaire, parsed: ParsedAnswers) -> dict[str, str]:
+    """LimeSurvey « Q[SQ] » columns for our questions « Q_SQ » (questions split per sub-question)."""
+    if parsed.format != LIMESURVEY_CSV:
+        return {}
+    codes = {}
+    for question in schema.questions:
+        head, _, tail = question.code.rpartition("_")
+        if head and tail:
+            codes[question.code] = f"{head}[{tail}]"
+    return codes
+
+
+@transaction.atomic
+def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete: bool = False,
+                   replace: bool = False, append: bool = False, dry_run: bool = False) -> AnswersImport:
+    """Import every row of the plan's file into its campaign, or nothing.
+
+    ``strict``: a column matching no question refuses the file (the pilot
+    assigns or ignores it first). A campaign that already holds imported
+    answers is refused unless ``replace`` (those are deleted first) or
+    ``append``. Incomplete rows (never submitted in the source tool) are left
+    out unless ``include_incomplete``.
+    """
+    campaign, parsed = plan.campaign, plan.parsed
+    schema = campaign.questionnaire.schema
+    records = import_records(schema, parsed, plan.mapping, strict=strict)
+    strata = _strata_per_line(plan)
+    notes = list(parsed.notes) + list(plan.mapping.notes) + strata.notes
+    kept = [r for r in records if r.complete or include_incomplete]
+    skipped = len(records) - len(kept)
+    if skipped:
+        notes.append(f"{skipped} réponse(s) jamais envoyée(s) dans l'outil d'origine laissée(s) de côté "
+                     "(--include-incomplete pour les reprendre)")
+    notes.extend(_other_notes(schema, kept))
+    hidden = sum(len(r.hidden) for r in kept)
+    if hidden:
+        notes.append(f"{hidden} réponse(s) à des questions que les conditions du questionnaire masquent, "
+                     "non reprises")
+    existing = Response.objects.filter(campaign=campaign, invitation__isnull=True)
+    replaced = 0
+    if existing.exists() and not (replace or append):
+        raise InteropError(f"la campagne {fr_quote(campaign.slug)} contient déjà {existing.count()} réponse(s) "
+                           "importée(s) : --replace pour les remplacer, --append pour ajouter celles-ci")
+    if replace:
+        if campaign.invitations.exists():
+            # Anonymous answers have no invitation either: never delete them as if they were imported.
+            raise InteropError(f"la campagne {fr_quote(campaign.slug)} a des invitations : ses réponses ne "
+                               "peuvent pas être remplacées par un import")
+        replaced = existing.count()
+        existing.delete()
+    Response.objects.bulk_create(
+        [Response(campaign=campaign, invitation=None, answers=record.answers, status=ResponseStatus.SUBMITTED,
+                  school_type=strata.school_type.get(record.line, SchoolType.OTHER),
+                  departement_code=strata.departement.get(record.line, ""),
+                  submitted_on=parse_submission_date(record.submitted_at))
+         for record in kept],
+        batch_size=500,
+    )
+    result = AnswersImport(campaign, parsed.format, len(parsed.rows), len(kept), skipped, replaced,
+                           [french_spacing(n) for n in notes], dry_run)
+    if dry_run:
+        transaction.set_rollback(True)
+    return result
+
+
+def _other_notes(schema: Questionnaire, records: list[ImportedRecord]) -> list[str]:
+    """Values that matched no option and were kept as « Autre », per question."""
+    notes = []
+    for question in schema.questions:
+        if not question.other:
+            continue
+        texts = [r.answers[other_key(question.code)] for r in records if other_key(question.code) in r.answers]
+        chosen = sum(1 for r in records if r.answers.get(question.code) == OTHER_CODE
+                     or OTHER_CODE in (r.answers.get(question.code) or []))
+        if texts:
+            shown = ", ".join(fr_quote(t) for t in list(dict.fromkeys(texts))[:5])
+            notes.append(f"question {question.code} : {len(texts)} valeur(s) hors des choix reprise(s) comme "
+                         f"« {question.other_label} » ({shown}{'…' if len(set(texts)) > 5 else ''})")
+        elif chosen:
+            notes.append(f"question {question.code} : {chosen} réponse(s) « {question.other_label} » sans précision")
+    return notes
+
+
+@dataclass
+class _Strata:
+    school_type: dict[int, str] = field(default_factory=dict)
+    departement: dict[int, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+
+def _strata_per_line(plan: AnswersPlan) -> _Strata:
+    """School type and département of each row, from the strata columns of the file."""
+    result = _Strata()
+    columns = plan.strata
+    if not columns:
+        result.notes.append("aucune colonne d'établissement (UAI, type, département) : strate « other », "
+                            "département vide")
+        return result
+    parsed = plan.parsed
+    departements = {d.code: d.code for d in Departement.objects.filter(academie=plan.campaign.academie)}
+    departements.update({normalise(d.name): d.code for d in Departement.objects.filter(academie=plan.campaign.academie)})
+    schools = {}
+    if columns.uai is not None:
+        wanted = {normalise_uai(row.value(columns.uai)) for row in parsed.rows if row.value(columns.uai).strip()}
+        schools = {s.uai: (s.type, s.departement.code)
+                   for s in School.objects.filter(uai__in=wanted).select_related("departement")}
+    unknown: dict[str, list[str]] = {"uai": [], "school_type": [], "departement": []}
+    for row in parsed.rows:
+        school_type, departement = SchoolType.OTHER, ""
+        if columns.uai is not None and row.value(columns.uai).strip():
+            found = schools.get(normalise_uai(row.value(columns.uai)))
+            if found:
+                school_type, departement = found
+            else:
+                unknown["uai"].append(f"ligne {row.line}")
+        if columns.school_type is not None and row.value(columns.school_type).strip():
+            value = normalise(row.value(columns.school_type))
+            if value in SCHOOL_TYPE_VALUES:
+                school_type = SCHOOL_TYPE_VALUES[value]
+            else:
+                unknown["school_type"].append(f"ligne {row.line}")
+        if columns.departement is not None and row.value(columns.departement).strip():
+            raw = row.value(columns.departement).strip()
+            value = departements.get(raw.lstrip("0").rjust(2, "0")) or departements.get(normalise(raw))
+            if value:
+                departement = value
+            else:
+                unknown["departement"].append(f"ligne {row.line}")
+        result.school_type[row.line] = str(school_type)
+        result.departement[row.line] = departement
+    labels = {"uai": "UAI absent du référentiel", "school_type": "type d'établissement non reconnu (strate « other »)",
+              "departement": "département hors de l'académie (laissé vide)"}
+    for name, lines in unknown.items():
+        if lines:
+            column = getattr(columns, name)
+            shown = ", ".join(lines[:5]) + ("…" if len(lines) > 5 else "")
+            result.notes.append(f"colonne {fr_quote(column.heading)} : {labels[name]} — {shown}")
+    return result
+
+
+DATE_PATTERNS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M",
+                 "%d/%m/%Y - %H:%M", "%d/%m/%Y", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d")
+
+
+def parse_submission_date(value: str | None) -> dt.date | None:
+    """The day of a submission as written by the source tool, or None when unreadable."""
+    if not value:
+        return None
+    text = value.strip()
+    try:
+        return dt.datetime.fromisoformat(text).date()
+    except ValueError:
+        pass
+    candidates = {text, text.split(" ?")[0], " ".join(text.split()[:2]), text.split()[0]}
+    for candidate in candidates:
+        for pattern in DATE_PATTERNS:
+            try:
+                return dt.datetime.strptime(candidate, pattern).date()
+            except ValueError:
+                continue
+    return None
+
+
+def describe_mapping(plan: AnswersPlan) -> list[str]:
+    """One French line per column: the question it feeds, or why it is left out."""
+    schema = plan.campaign.questionnaire.schema
+    lines = []
+    strata_names = {getattr(plan.strata, n).index: label for n, label in
+                    (("uai", "UAI (strate)"), ("school_type", "type d'établissement (strate)"),
+                     ("departement", "département (strate)")) if getattr(plan.strata, n) is not None}
+    for column in plan.parsed.columns:
+        match = plan.mapping.matches.get(column.index)
+        if match is not None:
+            target = match.question + (f" / {match.part}" if match.part else "")
+            how = {"code": "par code", "text": f"texte ressemblant à {match.score * 100:.0f}{NBSP}%",
+                   "manual": "choisi"}[match.how]
+            text = schema.question(match.question).short_label or schema.question(match.question).text
+            lines.append(f"{fr_quote(column.heading)} → {target} ({how}) : {text[:70]}")
+        elif column.index in strata_names:
+            lines.append(f"{fr_quote(column.heading)} → {strata_names[column.index]}")
+        elif column.index in plan.mapping.unmatched:
+            lines.append(f"{fr_quote(column.heading)} → aucune question trouvée")
+    return [french_spacing(line) for line in lines]
+
+
+def apply_column_choices(plan: AnswersPlan, assignments: dict[str, str], ignored: list[str]) -> None:
+    """The pilot's corrections: ``{heading: "CODE" or "CODE/part"}`` and headings to leave out."""
+    by_heading = {column.heading: column for column in plan.parsed.columns}
+    codes = set(plan.campaign.questionnaire.schema.codes)
+    for heading, target in assignments.items():
+        if heading not in by_heading:
+            raise InteropError(f"aucune colonne {fr_quote(heading)} dans le fichier", line=plan.parsed.header_line)
+        code, _, part = target.partition("/")
+        if code not in codes:
+            raise InteropError(f"la question {code} n'existe pas dans le questionnaire",
+                               line=plan.parsed.header_line, column=heading)
+        plan.mapping.assign(by_heading[heading].index, code, part)
+    for heading in ignored:
+        if heading not in by_heading:
+            raise InteropError(f"aucune colonne {fr_quote(heading)} dans le fichier", line=plan.parsed.header_line)
+        plan.mapping.ignore(by_heading[heading].index)
