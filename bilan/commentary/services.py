@@ -258,8 +258,10 @@ def _decisions(campaign, question_code: str | None = None) -> dict[str, list[Dec
 def _fingerprint(campaign) -> str:
     parts = [
         CACHE_VERSION,
-        list(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-             .order_by("id").values_list("id", "revision")),
+        # Answers themselves, not only the revision: an edit that forgets to bump it still counts.
+        hashlib.sha256(json.dumps(list(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
+                                       .order_by("id").values_list("id", "revision", "answers")),
+                                  sort_keys=True, default=str).encode()).hexdigest(),
         [(r.code, r.label, r.description, r.keywords, r.examples, r.question_codes, r.merged_into, r.position)
          for r in ThemeRecord.objects.filter(questionnaire_code=campaign.questionnaire.code).order_by("code")],
         list(ThemeDecision.objects.filter(response__campaign=campaign).order_by("id")
