@@ -1,0 +1,38 @@
+"""``bilan export answers CAMPAIGN --format … --out FILE``: raw answers with their codebook."""
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bilan.surveys.exports import EXPORT_FORMATS, export_answers
+from bilan.surveys.models import Campaign
+
+
+class Command(BaseCommand):
+    help = "Exporte les réponses brutes d'une campagne : bilan export answers CAMPAGNE --format csv|xlsx|ods|json"
+
+    def add_arguments(self, parser):
+        parser.add_argument("kind", choices=["answers"], metavar="answers", help="ce qui est exporté (answers)")
+        parser.add_argument("campaign", help="identifiant court de la campagne, ex. 2023-2024")
+        parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
+        parser.add_argument("--out", help="fichier à écrire (défaut : sortie standard pour csv et json)")
+        parser.add_argument("--personal", action="store_true",
+                            help="ajoute nom, courriel et établissement (campagnes nominatives seulement)")
+
+    def handle(self, *args, kind, campaign, format, out, personal, **options):
+        target = Campaign.objects.select_related("questionnaire").filter(slug=campaign).first()
+        if target is None:
+            known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
+            raise CommandError(f"campagne « {campaign} » inconnue (campagnes\u00a0: {known})")
+        if personal and target.anonymous:
+            raise CommandError(f"la campagne « {campaign} » est anonyme\u00a0: aucune donnée personnelle à exporter")
+        filename, _mimetype, data = export_answers(target, format, personal=personal)
+        if out:
+            Path(out).write_bytes(data)
+            self.stderr.write(f"Réponses écrites dans {out}")
+        elif format in ("csv", "json"):
+            sys.stdout.buffer.write(data)
+            sys.stdout.flush()
+        else:
+            raise CommandError(f"le format {format} est binaire\u00a0: précisez --out {filename}")
