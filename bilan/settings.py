@@ -39,6 +39,10 @@ INSTALLED_APPS = [
     "bilan.results",
     "bilan.reports",
     "bilan.commentary",
+    "rest_framework",
+    "rest_framework.authtoken",
+    "drf_spectacular",
+    "bilan.api",
 ]
 
 MIDDLEWARE = [
@@ -142,6 +146,25 @@ TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend",
     }
+}
+
+# Read API (bilan.api): token per staff account, read-only, OpenAPI at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Bilan — API de lecture",
+    "DESCRIPTION": "Campagnes, participation, résultats et comptes-rendus publiés (lecture seule).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
 }
 
 # Breakdowns hide any cell counting fewer answers than this.

@@ -12,5 +12,7 @@ urlpatterns = [
     path("campagnes/", include("bilan.results.urls")),
     path("campagnes/", include("bilan.reports.urls")),
     path("campagnes/", include("bilan.commentary.urls")),
+    path("campagnes/", include("bilan.surveys.urls_exports")),
+    path("api/", include("bilan.api.urls")),
     path("", include("bilan.core.urls")),
 ]
