@@ -74,8 +74,8 @@ class AnswersSentAnonymously(LinkError):
 
 def sent_anonymously_error(invitation: Invitation) -> AnswersSentAnonymously:
     return AnswersSentAnonymously(
-        f"Vos réponses au questionnaire « {invitation.campaign.title} » ont déjà été envoyées. "
-        "Elles ont été enregistrées de façon anonyme ; elles ne peuvent plus être modifiées, "
+        f"Vous avez déjà envoyé vos réponses au questionnaire « {invitation.campaign.title} ». "
+        "Vos réponses ont été enregistrées de façon anonyme ; elles ne peuvent plus être modifiées, "
         "ni relues, ni envoyées une seconde fois. Merci de votre participation.", invitation)
 
 
