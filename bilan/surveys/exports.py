@@ -1,7 +1,8 @@
 """Raw answers of a campaign: one row per response, one column per question code, and a codebook.
 
 Formats: CSV (UTF-8 with BOM, semicolons: what a French spreadsheet opens by
-double-click), XLSX, ODS and JSON. Values are the stored codes; the codebook
+double-click; one table, its codebook in a second CSV), XLSX and ODS (sheets
+« Réponses » and « Codes »), JSON. Values are the stored codes; the codebook
 sheet gives every code's label. Personal data (referent, e-mail, school) is
 added only when asked for, and never for an anonymous campaign: the caller
 decides who may ask (:func:`may_see_personal_data`).
@@ -155,4 +156,14 @@ def export_answers(campaign: Campaign, fmt: str, *, personal: bool = False) -> t
         return f"{basename}.json", "application/json", data.encode("utf-8")
     if fmt not in SHEET_FORMATS:
         raise ValueError(f"format « {fmt} » inconnu (formats possibles : {', '.join(EXPORT_FORMATS)})")
-    return write_sheets(basename, answer_sheets(campaign, personal=personal), fmt)
+    sheets = answer_sheets(campaign, personal=personal)
+    if fmt == "csv":
+        # A CSV is one table: the codebook goes in its own file (export_codebook).
+        sheets = sheets[:1]
+    return write_sheets(basename, sheets, fmt)
+
+
+def export_codebook(campaign: Campaign) -> tuple[str, str, bytes]:
+    """The codebook alone, as CSV: companion of the CSV export."""
+    schema = campaign.questionnaire.schema
+    return write_sheets(f"codes-{campaign.slug}", [Sheet("Codes", CODEBOOK_HEADER, codebook_rows(schema))], "csv")

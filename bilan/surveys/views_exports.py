@@ -3,7 +3,7 @@
 from django.http import Http404, HttpResponse
 
 from bilan.core.permissions import staff_campaign_view
-from bilan.surveys.exports import EXPORT_FORMATS, export_answers, may_see_personal_data
+from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook, may_see_personal_data
 
 
 @staff_campaign_view()
@@ -12,7 +12,16 @@ def export_answers_view(request, campaign, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format inconnu")
     personal = may_see_personal_data(request.user, campaign) and request.GET.get("personnel") != "0"
-    filename, mimetype, data = export_answers(campaign, fmt, personal=personal)
+    return _download(*export_answers(campaign, fmt, personal=personal))
+
+
+@staff_campaign_view()
+def export_codebook_view(request, campaign):
+    """The codebook of the CSV export (the spreadsheet and JSON exports hold it already)."""
+    return _download(*export_codebook(campaign))
+
+
+def _download(filename, mimetype, data):
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     response["Cache-Control"] = "private, no-store"

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bilan.surveys.exports import EXPORT_FORMATS, export_answers
+from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook
 from bilan.surveys.models import Campaign
 
 
@@ -17,17 +17,23 @@ class Command(BaseCommand):
         parser.add_argument("campaign", help="identifiant court de la campagne, ex. 2023-2024")
         parser.add_argument("--format", choices=EXPORT_FORMATS, default="csv")
         parser.add_argument("--out", help="fichier à écrire (défaut : sortie standard pour csv et json)")
+        parser.add_argument("--codes", action="store_true",
+                            help="écrit le dictionnaire des codes (CSV) au lieu des réponses")
         parser.add_argument("--personal", action="store_true",
                             help="ajoute nom, courriel et établissement (campagnes nominatives seulement)")
 
-    def handle(self, *args, kind, campaign, format, out, personal, **options):
+    def handle(self, *args, kind, campaign, format, out, personal, codes=False, **options):
         target = Campaign.objects.select_related("questionnaire").filter(slug=campaign).first()
         if target is None:
             known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
             raise CommandError(f"campagne « {campaign} » inconnue (campagnes\u00a0: {known})")
         if personal and target.anonymous:
             raise CommandError(f"la campagne « {campaign} » est anonyme\u00a0: aucune donnée personnelle à exporter")
-        filename, _mimetype, data = export_answers(target, format, personal=personal)
+        if codes:
+            format = "csv"
+            filename, _mimetype, data = export_codebook(target)
+        else:
+            filename, _mimetype, data = export_answers(target, format, personal=personal)
         if out:
             Path(out).write_bytes(data)
             self.stderr.write(f"Réponses écrites dans {out}")
