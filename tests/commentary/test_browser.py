@@ -1,0 +1,58 @@
+"""A pilot merges two themes and marks a quote for publication, in Chromium, with axe-core on each page."""
+
+import re
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.test import Client
+
+from bilan.commentary.models import PublishedQuote, ThemeRecord
+from bilan.commentary.services import comment_digest
+from bilan.core.models import Membership, Role
+from bilan.demo.loader import load_demo
+from bilan.roster.models import Academie, Referent
+from bilan.surveys.models import Campaign
+from tests.browser.conftest import assert_accessible, axe, chromium, new_page  # noqa: F401  (fixtures)
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def logged_in_page(new_page, live_server, user):
+    client = Client()
+    client.force_login(user)
+    page = new_page()
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    return page
+
+
+def test_a_pilot_merges_two_themes_and_marks_a_quote(live_server, new_page, assert_accessible):
+    load_demo()
+    pilot = get_user_model().objects.create_user("pilote-navigateur", password="motdepasse-test-1")
+    Membership.objects.create(user=pilot, academie=Academie.objects.get(code="poitiers"), role=Role.PILOT)
+    # The first automatic pass loads the models (several seconds): done here, not under the page's timeout.
+    comment_digest(Campaign.objects.get(slug="2023-2024"))
+    page = logged_in_page(new_page, live_server, pilot)
+
+    page.goto(live_server.url + "/campagnes/2023-2024/commentaires/")
+    assert_accessible(page, "commentaires de la campagne")
+    page.get_by_role("link", name=re.compile("fait défaut")).first.click()
+    page.wait_for_url(re.compile("/commentaires/INFO_MISSING/"))
+    assert_accessible(page, "commentaires d'une question (pilote)")
+
+    page.get_by_label("Thème à fusionner (il disparaît)").select_option("calendrier-pix")
+    page.get_by_label("dans le thème").select_option("evolutions-ent")
+    page.get_by_role("button", name="Fusionner").click()
+    page.get_by_text("Thèmes fusionnés.").wait_for()
+    assert ThemeRecord.objects.get(code="calendrier-pix").merged_into == "evolutions-ent"
+    assert page.locator("#theme-calendrier-pix").count() == 0
+    assert_accessible(page, "après la fusion")
+
+    page.locator("#theme-ia").get_by_role("button", name=re.compile("^Publier cette citation")).first.click()
+    page.get_by_text("Citation retenue pour publication").first.wait_for()
+    quote = PublishedQuote.objects.get(question_code="INFO_MISSING")
+    assert "IA" in quote.text
+    assert page.get_by_role("heading", name="Citations retenues pour publication").is_visible()
+    names = set(Referent.objects.values_list("last_name", flat=True))
+    assert not any(re.search(rf"\b{re.escape(n)}\b", quote.text) for n in names)
+    assert_accessible(page, "après la citation retenue")
