@@ -284,7 +284,9 @@ def drop_hidden(schema: Questionnaire, answers: dict[str, Any]) -> dict[str, Any
 def _locked(invitation: Invitation) -> Invitation:
     # The row lock serialises every write of one respondent (PostgreSQL);
     # SQLite's IMMEDIATE transactions serialise the whole database anyway.
-    return (Invitation.objects.select_for_update().select_related("campaign__questionnaire")
+    # of=("self",): without it PostgreSQL also locks the joined campaign row,
+    # which would queue every respondent of the campaign behind each other.
+    return (Invitation.objects.select_for_update(of=("self",)).select_related("campaign__questionnaire")
             .get(pk=invitation.pk))
 
 
