@@ -65,3 +65,12 @@ def test_the_demo_plan_can_be_created_again_without_duplicates(campaigns):
     previous, _ = campaigns
     services.create_demo_action_plan(previous)
     assert Action.objects.filter(campaign=previous).count() == len(services.DEMO_ACTIONS)
+
+
+def test_an_open_campaign_without_answers_still_gets_a_report(demo_db, db):
+    from bilan.reports.renderers import FORMATS
+
+    document = services.build_campaign_report(Campaign.objects.get(slug="2025-2026"))
+    assert document.section("participation").blocks
+    for fmt in FORMATS:
+        assert render(document, fmt)[2]
