@@ -133,6 +133,10 @@ def _build(seed: int, out) -> None:
         _say(out, f"Campagne {school_year} : {len(invitations)} invité·es, {len(responses)} réponses.")
         previous = campaign
 
+    from bilan.reports.services import create_demo_action_plan
+
+    # The plan the team decided after the 2023-2024 bilan; the 2024-2025 report follows it up.
+    create_demo_action_plan(Campaign.objects.get(slug="2023-2024"))
     now = timezone.now()
     current = Campaign.objects.create(
         slug=OPEN_SCHOOL_YEAR, title=f"Bilan des RUPN {OPEN_SCHOOL_YEAR.replace('-', '/')}",

@@ -5,6 +5,10 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 
+# The report the demo writes: the one published as « Être RUPN en 2024 ».
+REPORTED_CAMPAIGN = "2023-2024"
+
+
 class Command(BaseCommand):
     help = ("Construit l'académie de démonstration (référentiel, campagnes 2022-2023 et 2023-2024, réponses), "
             "puis sert l'application sur 127.0.0.1:8000.")
@@ -46,6 +50,13 @@ class Command(BaseCommand):
         self.stdout.write(f"  Lien d'un·e répondant·e (campagne {summary.open_campaign}) : {host}{summary.respondent_path}")
         for line in summary.notes:
             self.stdout.write(f"  {line}")
+        from bilan.reports.services import write_demo_reports
+        from bilan.surveys.models import Campaign
+
+        paths = write_demo_reports(Campaign.objects.get(slug=REPORTED_CAMPAIGN), demo_dir)
+        self.stdout.write(f"  Compte-rendu {REPORTED_CAMPAIGN} (HTML, PDF, ODT, Markdown) :")
+        for path in paths:
+            self.stdout.write(f"    {path}")
         if no_serve:
             return
         self.stdout.write(f"\nServeur sur {host} (Ctrl+C pour arrêter)…")
