@@ -315,6 +315,14 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
     if skipped:
         notes.append(f"{skipped} réponse(s) jamais envoyée(s) dans l'outil d'origine laissée(s) de côté "
                      "(--include-incomplete pour les reprendre)")
+    empty = [r for r in kept if not r.answers]
+    if empty:
+        kept = [r for r in kept if r.answers]
+        shown = ", ".join(str(r.line) for r in empty[:5]) + ("…" if len(empty) > 5 else "")
+        notes.append(f"{len(empty)} ligne(s) sans aucune réponse laissée(s) de côté (ligne(s) {shown})")
+    if not kept:
+        raise InteropError("aucune réponse à importer : aucune ligne ne répond à une question du questionnaire",
+                           line=parsed.header_line)
     notes.extend(_other_notes(schema, kept))
     hidden = sum(len(r.hidden) for r in kept)
     if hidden:
