@@ -20,7 +20,7 @@ from typing import Any, Callable
 import yaml
 
 from bilan.analysis import CampaignResults, QuestionResult
-from bilan.core.typography import NBSP, fix_typography, fr_number, fr_percent, fr_points
+from bilan.core.typography import NBSP, fix_typography, fr_number, fr_percent, fr_points, guillemets
 from bilan.reports.document import Block, Chart, Image, Note, Quote, ReportDocument, Section
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
@@ -170,6 +170,16 @@ def measure(inputs: Inputs, selector: dict[str, Any]) -> str:
     results = inputs.results
     if kind == "ranking":
         return ", ".join(ranked_labels(_question(results, selector["q"]), selector.get("top")))
+    if kind == "theme":
+        pattern = re.compile(selector["pattern"])
+        digest = inputs.digests.get(selector["q"])
+        for theme in getattr(digest, "themes", None) or []:
+            if pattern.search(theme.label):
+                label = theme.label.strip()
+                if label.lower().startswith(("comment ", "pourquoi ", "quand ", "quel")) and not label.endswith("?"):
+                    label += " ?"
+                return fix_typography(guillemets(label))
+        return selector["otherwise"]
     if kind == "mention":
         pattern = re.compile(selector["pattern"])
         return fr_number(sum(1 for text in inputs.texts.get(selector["q"], []) if pattern.search(text)))

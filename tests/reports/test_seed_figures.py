@@ -110,8 +110,10 @@ def test_the_participation_figures_are_stated(texts, seed, fmt):
             f"{by_type['lp']} en lp et {by_type['erea']} en erea") in text
 
 
-def test_the_qualitative_words_follow_the_data(texts):
+def test_the_qualitative_words_follow_the_data(texts, seed):
     text = normalised(texts["html"])
+    mention = next(f for f in seed["figures"] if f["id"] == "info-missing-ai")
+    assert normalised(mention["text"]) in text  # the theme named as the comments pages label it
     assert "parmi elles et eux la majorite aimeraient etre formees" in text
     assert "dont le tiers a l'intention de se former" in text
 
