@@ -232,6 +232,10 @@ def plan_thanks(campaign: Campaign, now: datetime | None = None) -> int:
     now = now or timezone.now()
     if not _is_running(campaign, now) or not policy_for(campaign).send_thanks:
         return 0
+    if campaign.anonymous:
+        # A thank-you sent minutes after an answer, beside the answer's day,
+        # would narrow who answered what: anonymous campaigns send none.
+        return 0
     invitations = list(campaign.invitations.select_related("referent", "school")
                        .filter(_submitted_q(), referent__email_bad=False)
                        .exclude(outgoing_mails__step=THANKS_STEP).distinct())

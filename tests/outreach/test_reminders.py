@@ -142,3 +142,17 @@ def test_lagging_strata_are_reminded_first(small_campaign):
                         "rupn008@ac-poitiers.fr": 1, "rupn001@ac-poitiers.fr": 2}
     first = claim_batch("w", 2, opening + timedelta(days=7))
     assert {mail.recipient for mail in first} == {"rupn000@ac-poitiers.fr", "rupn004@ac-poitiers.fr"}
+
+
+def test_an_anonymous_campaign_sends_no_thank_you(small_campaign, smtp):
+    campaign = small_campaign
+    campaign.anonymous = True
+    campaign.save()
+    opening = campaign.opens_at
+    queue_invitations(campaign, opening)
+    invitation = campaign.invitations.order_by("pk").first()
+    invitation.submitted_at = opening
+    invitation.save(update_fields=["submitted_at"])
+    report = plan_due(opening + timedelta(days=1))
+    assert report.thanks == 0
+    assert not OutgoingMail.objects.filter(kind=MailKind.THANKS).exists()
