@@ -11,7 +11,7 @@ from bilan.core.models import Role
 from bilan.core.permissions import has_role, staff_campaign_view
 from bilan.reports import services
 from bilan.reports.renderers import FORMATS, render as render_document
-from bilan.reports.renderers.html import CSS, body_html
+from bilan.reports.renderers.html import EMBEDDED_CSS, body_html
 from bilan.reports.models import ReportVersion
 
 IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
@@ -31,7 +31,7 @@ def detail(request, campaign):
     edit_url = (lambda key: reverse("reports:edit", args=[campaign.slug, key])) if can_edit else None
     return render(request, "reports/detail.html", {
         "campaign": campaign, "document": document, "can_edit": can_edit, "formats": FORMATS,
-        "report_css": mark_safe(CSS.split("@media print")[0].replace("body {", ".report-body {")),
+        "report_css": mark_safe(EMBEDDED_CSS),
         "report_body": mark_safe(body_html(document, edit_url=edit_url)),
         "flagged": document.flagged_blocks(), "sections": document.sections,
         "versions": ReportVersion.objects.filter(campaign=campaign).only("number", "published_at"),
@@ -125,7 +125,7 @@ def version(request, campaign, number):
     document = services.version_document(published)
     return render(request, "reports/version.html", {
         "campaign": campaign, "version": published, "formats": FORMATS,
-        "report_css": mark_safe(CSS.split("@media print")[0].replace("body {", ".report-body {")),
+        "report_css": mark_safe(EMBEDDED_CSS),
         "report_body": mark_safe(body_html(document)),
     })
 

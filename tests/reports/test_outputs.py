@@ -174,3 +174,20 @@ def test_personas_read_edit_and_publish_as_their_role_allows(client, personas):
     assert "Version 1 publiée le" in client.get(version_url).content.decode()
     pdf = client.get(reverse("reports:version_download", args=[slug, 1, "pdf"]))
     assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_pilot_lays_out_sections_and_adds_text_from_the_page(client, personas):
+    slug = "2023-2024"
+    client.force_login(personas["pilot"])
+    detail = reverse("reports:detail", args=[slug])
+    bad = client.post(reverse("reports:layout", args=[slug]), {"position-info": "deux"}, follow=True)
+    assert "Position « deux » invalide pour la section « info »" in bad.content.decode()
+    client.post(reverse("reports:layout", args=[slug]), {"position-action": "0", "hidden-projects": "on"})
+    client.post(reverse("reports:add", args=[slug]), {"section": "action", "text": "Merci à toutes et à tous."})
+    refused = client.post(reverse("reports:add", args=[slug]), {"section": "action"}, follow=True)
+    assert "Saisissez un texte ou choisissez une image." in refused.content.decode()
+    page = client.get(detail).content.decode()
+    report = page[page.index('<article class="report-body">'):]
+    assert report.index('id="action"') < report.index('id="participation"')
+    assert 'id="projects"' not in report
+    assert "Merci à toutes et à tous." in report

@@ -37,7 +37,24 @@ sup a { text-decoration: none; }
 @media print { body { max-width: none; padding: 0; } nav { display: none; } }
 """
 
-_NUMBERED = re.compile(r"^\d+\s")
+# The same look inside a staff page: every rule scoped to the report's container.
+EMBEDDED_CSS = """
+.report-body .academie { font-weight: 700; text-transform: uppercase; color: #000091; margin: 0; }
+.report-body header { border-bottom: 4px solid #000091; margin-bottom: 1.5rem; }
+.report-body h2 { color: #000091; margin-top: 2rem; }
+.report-body h3 { color: #000091; }
+.report-body figure { margin: 1rem 0; }
+.report-body figure svg { max-width: 100%; height: auto; }
+.report-body figcaption { font-size: .9rem; color: #3a3a3a; }
+.report-body table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
+.report-body caption { text-align: left; font-weight: 700; }
+.report-body th, .report-body td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
+.report-body td.num { text-align: right; }
+.report-body blockquote { border-left: 4px solid #6a6af4; margin: .5rem 0; padding: .25rem 1rem; background: #f6f6f6; }
+.report-body .flag { border-left: 4px solid #ce0500; padding-left: .75rem; }
+.report-body .flag-note { color: #ce0500; font-size: .85rem; }
+.report-body .notes { border-top: 1px solid #ddd; margin-top: 2rem; font-size: .85rem; }
+"""
 
 
 class _Notes:
@@ -115,13 +132,13 @@ def body_html(document: ReportDocument, edit_url=None) -> str:
         out.append(f'<p class="meta">Brouillon généré le {date_fr(document.generated_on)}</p>')
     out.append("</header>")
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections if s.level == 1)
-    out.append(f'<nav aria-label="Sommaire"><h2>Sommaire</h2><ol>{toc}</ol></nav><main>')
+    out.append(f'<nav aria-label="Sommaire"><h2>Sommaire</h2><ol>{toc}</ol></nav><div class="report-sections">')
     for section in sections:
         tag = "h2" if section.level == 1 else "h3"
         out.append(f'<section id="{section.key}"><{tag}>{escape(section.title)}</{tag}>')
         out.extend(block_html(block, notes, edit_url) for block in section.blocks)
         out.append("</section>")
-    out.append("</main>")
+    out.append("</div>")
     if document.notes:
         items = "".join(f'<li id="note-{n.number}">{escape(n.term)}&#160;: {escape(n.text)}</li>'
                         for n in document.notes)
@@ -133,7 +150,7 @@ def page_html(document: ReportDocument) -> str:
     return ("<!DOCTYPE html>\n"
             f'<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
             f'initial-scale=1"><title>{escape(document.title)} — Académie de {escape(document.academie)}</title>'
-            f"<style>{CSS}</style></head><body>{body_html(document)}</body></html>")
+            f"<style>{CSS}</style></head><body><main>{body_html(document)}</main></body></html>")
 
 
 def render_html(document: ReportDocument) -> tuple[str, str, bytes]:
