@@ -212,10 +212,15 @@ def chart_block(key: str, question: QuestionResult, svg_of: Callable | None, alt
         headers = ["Ligne"] + [c.label for c in question.rows[0].columns]
         rows = [[row.label] + [fr_percent(c.percent) for c in row.columns] for row in question.rows]
     else:
-        headers = ["Réponse", "Effectif", f"Part des répondants"]
+        headers = ["Réponse", "Effectif", "Part des répondants"]
         order = {code: i for i, code in enumerate(question.ranking)}
         options = sorted(question.options, key=lambda o: order.get(o.code, len(order)))
         rows = [[o.label, fr_number(o.count), fr_percent(o.percent)] for o in options]
+        if any(o.previous is not None and o.previous.previous_percent is not None for o in options):
+            headers.append("Année précédente")
+            for row, option in zip(rows, options):
+                before = option.previous.previous_percent if option.previous else None
+                row.append(fr_percent(before))
     chart = Chart(title=question.label, svg=svg, alt=fix_typography(alt_of(question) if alt_of else question.label),
                   headers=headers, rows=rows)
     return Block(kind="chart", key=key, chart=chart)

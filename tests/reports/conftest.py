@@ -17,9 +17,12 @@ def seed():
     return yaml.safe_load((SHARED / "seed" / "seed-figures.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo_db(django_db_setup, django_db_blocker):
-    """The demo académie with its 2023-2024 action plan, loaded once per module (rolled back at its end)."""
+    """The demo académie with its 2023-2024 action plan, loaded once (rolled back at the end).
+
+    Tests that write use ``db``, whose own transaction is rolled back after each test.
+    """
     with django_db_blocker.unblock():
         from django.db import connection, transaction
 

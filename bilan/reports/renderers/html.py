@@ -34,7 +34,7 @@ blockquote { border-left: 4px solid #6a6af4; margin: .5rem 0; padding: .25rem 1r
 .flag-note { color: #ce0500; font-size: .85rem; }
 .notes { border-top: 1px solid #ddd; margin-top: 2rem; font-size: .85rem; }
 sup a { text-decoration: none; }
-@media print { body { max-width: none; padding: 0; } nav { display: none; } }
+@media print { body { max-width: none; padding: 0; } }
 """
 
 # The same look inside a staff page: every rule scoped to the report's container.
