@@ -2,7 +2,7 @@ import re
 
 import pytest
 
-from bilan.commentary.services import comment_digest, digest_as_dict, roster_pseudonymiser
+from bilan.commentary.services import comment_digest, digest_as_dict
 from bilan.roster.models import Referent, School
 from bilan.surveys.models import Campaign
 
