@@ -1,1 +1,81 @@
-"""Fixtures shared by every test area; each area adds its own conftest.py."""
+"""Fixtures and hooks shared by every test area; each area adds its own conftest.py.
+
+- ``demo_db``: the demo académie (``bilan demo``'s data), loaded once per module
+  and rolled back at its end; modules using it carry ``pytest.mark.django_db``
+  (pytest-django sets up the test database only for tests that ask for it).
+- ``personas``: a pilot and a reader of the demo académie, and an outsider
+  (a pilot of another académie).
+- Tests marked ``browser`` need Debian's Chromium: on a developer machine
+  without it they are deselected with a message; in CI (``CI`` set) they run
+  and fail if it is missing.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from bilan.core.models import Membership, Role
+from bilan.demo.loader import load_demo
+from bilan.roster.models import Academie
+
+CHROMIUM = Path("/usr/bin/chromium")
+_deselected = []
+
+
+def shared_dir() -> Path:
+    """``shared/`` beside the checkout (seed report, interop samples), or ``$BILAN_SHARED_DIR``."""
+    if os.environ.get("BILAN_SHARED_DIR"):
+        return Path(os.environ["BILAN_SHARED_DIR"])
+    return Path(__file__).resolve().parents[1].parent / "shared"
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists() or os.environ.get("CI"):
+        return
+    browser = [item for item in items if item.get_closest_marker("browser")]
+    if browser:
+        config.hook.pytest_deselected(items=browser)
+        items[:] = [item for item in items if item not in browser]
+        _deselected.append(f"{len(browser)} browser test(s) deselected: {CHROMIUM} not found "
+                           "(apt-get install chromium); they are required when CI is set.")
+
+
+def pytest_terminal_summary(terminalreporter):
+    for reason in _deselected:
+        terminalreporter.write_line(reason, yellow=True)
+
+
+@pytest.fixture(scope="module")
+def demo_db(django_db_setup, django_db_blocker):
+    """The demo académie, loaded once for the module (rolled back at its end)."""
+    with django_db_blocker.unblock():
+        from django.db import connection, transaction
+
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield load_demo()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+            connection.close()
+
+
+def _user(username, role=None, academie=None):
+    user = get_user_model().objects.create_user(username=username, password="motdepasse-test-1")
+    if role:
+        Membership.objects.create(user=user, academie=academie, role=role)
+    return user
+
+
+@pytest.fixture
+def personas(demo_db, db):
+    poitiers = Academie.objects.get(code="poitiers")
+    other = Academie.objects.create(code="limoges", name="Limoges")
+    return {
+        "pilot": _user("pilote-test", Role.PILOT, poitiers),
+        "reader": _user("lecteur-test", Role.READER, poitiers),
+        "outsider": _user("pilote-limoges", Role.PILOT, other),
+    }

@@ -2,7 +2,7 @@
 
 Browser tests are required in CI: when Chromium is missing and ``CI`` is set,
 they fail. On a developer machine without Chromium they are deselected, and
-the run says why.
+the run says why (the hook is in tests/conftest.py, for every ``browser`` test).
 """
 
 import os
@@ -22,24 +22,6 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 VIEWPORT = {"width": 360, "height": 740}
-HERE = Path(__file__).resolve().parent
-_deselected_reason = []
-
-
-def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists() or os.environ.get("CI"):
-        return  # in CI a missing Chromium makes the `browser` fixture fail
-    mine = [item for item in items if item.get_closest_marker("browser") and HERE in Path(item.path).parents]
-    if mine:
-        config.hook.pytest_deselected(items=mine)
-        items[:] = [item for item in items if item not in mine]
-        _deselected_reason.append(f"{len(mine)} browser test(s) deselected: {CHROMIUM} not found "
-                                  "(apt-get install chromium); they are required when CI is set.")
-
-
-def pytest_terminal_summary(terminalreporter):
-    for reason in _deselected_reason:
-        terminalreporter.write_line(reason, yellow=True)
 
 
 @pytest.fixture(scope="session")

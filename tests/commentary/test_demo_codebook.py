@@ -11,6 +11,7 @@ from bilan.demo import generator
 from bilan.demo.loader import ANSWERED_YEARS
 from bilan.questionnaire.loader import load_builtin
 from bilan.surveys.models import Response
+from tests.conftest import shared_dir
 
 pytestmark = pytest.mark.django_db
 
@@ -59,13 +60,12 @@ def test_the_codebook_ranks_themes_as_the_demo_wrote_them(seed_campaign, truth, 
 
 MAPPING = yaml.safe_load((Path(__file__).parents[2] / "bilan/questionnaire/builtin/bilan-rupn.seed-mapping.yaml")
                          .read_text(encoding="utf-8"))
-SEED_FIGURES = Path("/work/shared/seed/seed-figures.yaml")
+SEED_FIGURES = shared_dir() / "seed" / "seed-figures.yaml"
 
 
-def test_the_mapping_agrees_with_the_seed_figures_when_present():
-    if SEED_FIGURES.exists():
-        figures = {f["id"]: f for f in yaml.safe_load(SEED_FIGURES.read_text(encoding="utf-8"))["figures"]}
-        assert figures["info-missing-ai"]["value"] == MAPPING["figures"]["info-missing-ai"]["expected"]
+def test_the_mapping_agrees_with_the_seed_figures():
+    figures = {f["id"]: f for f in yaml.safe_load(SEED_FIGURES.read_text(encoding="utf-8"))["figures"]}
+    assert figures["info-missing-ai"]["value"] == MAPPING["figures"]["info-missing-ai"]["expected"]
 
 
 def test_as_many_respondents_ask_how_to_use_ai_as_in_the_seed(seed_campaign):

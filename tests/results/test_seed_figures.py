@@ -5,17 +5,15 @@ comes from; the values are read from `campaign_results` (the analysis engine
 over the answers stored by the demo), never recomputed here.
 """
 
-import os
-from pathlib import Path
-
 import pytest
 import yaml
 
 from bilan.questionnaire.loader import BUILTIN_DIR
 from bilan.results.services import campaign_results
 from bilan.surveys.models import Campaign
+from tests.conftest import shared_dir
 
-SHARED = Path(os.environ.get("BILAN_SHARED_DIR") or Path(__file__).resolve().parents[2].parent / "shared")
+SHARED = shared_dir()
 SEED = yaml.safe_load((SHARED / "seed" / "seed-figures.yaml").read_text(encoding="utf-8"))
 MAPPING = yaml.safe_load((BUILTIN_DIR / "bilan-rupn.seed-mapping.yaml").read_text(encoding="utf-8"))
 # Mentions are counts of free-text comments on a theme: the comments engine
