@@ -423,7 +423,7 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
         section.hidden = section.key in inputs.hidden
         for block in section.blocks:
             edit = inputs.edits.get(block.key)
-            if edit is not None and block.kind in ("paragraph", "list") and not block.custom:  # lists: their lead-in
+            if edit is not None and block.kind in ("paragraph", "list") and not block.custom:
                 apply_edit(block, edit)
     # A section with nothing to say (no comments digested yet, say) is left out.
     sections = [section for section in sections if section.blocks]
