@@ -23,6 +23,10 @@ from bilan.roster.models import Academie
 CHROMIUM = Path("/usr/bin/chromium")
 _deselected = []
 
+# Playwright's sync API runs an event loop in the test's thread, where the
+# test also uses the ORM to build its data.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
 
 def shared_dir() -> Path:
     """``shared/`` beside the checkout (seed report, interop samples), or ``$BILAN_SHARED_DIR``."""
@@ -79,3 +83,64 @@ def personas(demo_db, db):
         "reader": _user("lecteur-test", Role.READER, poitiers),
         "outsider": _user("pilote-limoges", Role.PILOT, other),
     }
+
+
+# --- Real Chromium (Debian's) driven by Playwright, and axe-core ------------------------------
+
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+VIEWPORT = {"width": 360, "height": 740}
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: browser tests are required in CI (apt-get install chromium).")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_page(chromium):
+    """Open pages in fresh contexts (no shared cookies), phone-sized, French."""
+    contexts = []
+
+    def open_page(**options):
+        context = chromium.new_context(viewport=VIEWPORT, locale="fr-FR", **options)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture(scope="session")
+def axe():
+    from axe_playwright_python.sync_playwright import Axe
+
+    return Axe()
+
+
+WCAG_AA_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@pytest.fixture
+def assert_accessible(axe):
+    """Run axe-core (WCAG 2.1 A and AA rules) on the page; fail listing every violation."""
+    checked = []
+
+    def check(page, label: str):
+        results = axe.run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA_TAGS},
+                                         "resultTypes": ["violations"]})
+        violations = results.response["violations"]
+        checked.append(label)
+        assert not violations, f"axe-core, page « {label} » ({page.url}):\n" + results.generate_report()
+
+    check.checked = checked
+    return check

@@ -12,7 +12,6 @@ from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie, Referent
 from bilan.surveys.models import Campaign
-from tests.browser.conftest import assert_accessible, axe, chromium, new_page  # noqa: F401  (fixtures)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -1,7 +1,5 @@
 """The participation board on the demo académie: 32 % in 2023-2024, 42 % the year before."""
 
-import os
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse
@@ -9,10 +7,6 @@ from django.urls import reverse
 from bilan.demo.loader import load_demo
 from bilan.outreach.participation import participation
 from bilan.surveys.models import Campaign
-
-from tests.browser.conftest import assert_accessible, axe, chromium, new_page  # noqa: F401
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 @pytest.fixture
@@ -47,7 +41,7 @@ def test_the_demo_board_page_shows_both_rates(client, demo):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_board_in_chromium_has_no_axe_violation(live_server, new_page, assert_accessible, client):  # noqa: F811
+def test_the_board_in_chromium_has_no_axe_violation(live_server, new_page, assert_accessible, client):  
     load_demo()
     user = User.objects.create(username="pilote-navigateur", is_superuser=True)
     client.force_login(user)

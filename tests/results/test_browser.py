@@ -1,7 +1,5 @@
 """The results pages in real Chromium, at 360 px, checked by axe-core."""
 
-import os
-
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,14 +8,10 @@ from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie
 
-from tests.browser.conftest import assert_accessible, axe, chromium, new_page  # noqa: F401
-
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_overview_and_a_section_page_have_no_axe_violation(live_server, new_page, assert_accessible):  # noqa: F811
+def test_the_overview_and_a_section_page_have_no_axe_violation(live_server, new_page, assert_accessible):  
     from django.contrib.auth.models import User
 
     load_demo()
