@@ -197,7 +197,8 @@ SUBCOMMANDS: dict[str, Callable[..., Handler]] = {
 
 
 class Command(BaseCommand):
-    help = "Importe un fichier dans Bilan : bilan import roster FICHIER [--school-year …] [--academie …] [--dry-run]"
+    help = ("Importe un fichier dans Bilan : bilan import roster|questionnaire|answers FICHIER … "
+            "(bilan import TYPE --help pour les options)")
 
     def add_arguments(self, parser):
         subparsers = parser.add_subparsers(dest="kind", metavar="TYPE", required=True,
