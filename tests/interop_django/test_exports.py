@@ -167,3 +167,13 @@ def test_an_outsider_gets_404_and_a_visitor_is_sent_to_login(answered, client):
     assert client.get("/campagnes/enquete-2023/reponses/export.csv").status_code == 404
     client.logout()
     assert client.get("/campagnes/enquete-2023/reponses/export.csv").status_code == 302
+
+
+def test_the_ods_export_keeps_line_breaks_and_drops_control_characters(answered, tmp_path):
+    Response.objects.filter(invitation__isnull=False).update(
+        answers={"COMMENT": "Première ligne\nseconde & <dernière>\x07", "SATISF": 2})
+    path = tmp_path / "reponses.ods"
+    run("export", "answers", "enquete-2023", "--format", "ods", "--out", str(path))
+    values = Document(str(path)).body.get_tables()[0].get_values()
+    column = values[0].index("COMMENT")
+    assert "Première ligne\nseconde & <dernière>" in [row[column] for row in values[1:]]
