@@ -174,13 +174,16 @@ def import_questionnaire(data: bytes, filename: str, *, campaign_slug: str | Non
     else:
         text = questionnaire_yaml(imported, f"{FORMAT_NAMES_FR.get(source_format, source_format)}, "
                                             f"fichier {Path(filename).name}")
-    existed = QuestionnaireVersion.objects.filter(code=imported.questionnaire.code,
-                                                  version=imported.questionnaire.version).exists()
-    try:
-        version = register_questionnaire(text)
-    except QuestionnaireError as error:
-        raise InteropError(french_spacing(" ; ".join(error.problems))) from error
-    result = QuestionnaireImport(version, not existed, source_format, list(imported.warnings))
+    existing = QuestionnaireVersion.objects.filter(code=imported.questionnaire.code,
+                                                   version=imported.questionnaire.version).first()
+    if existing is not None and existing.schema == imported.questionnaire:
+        version = existing  # the same questionnaire, perhaps from a file named differently
+    else:
+        try:
+            version = register_questionnaire(text)
+        except QuestionnaireError as error:
+            raise InteropError(french_spacing(" ; ".join(error.problems))) from error
+    result = QuestionnaireImport(version, existing is None, source_format, list(imported.warnings))
     if campaign_slug:
         if not school_year:
             raise InteropError("--school-year est obligatoire avec --campaign (ex. 2022-2023)")

@@ -55,10 +55,23 @@ def test_each_real_sample_imports_as_a_questionnaire(db, samples, name, code, co
     assert f"{count} question(s)" in out
 
 
-def test_a_sample_imported_twice_is_the_same_version(db, samples):
+def test_a_sample_imported_twice_is_the_same_version(db, samples, tmp_path):
     run("import", "questionnaire", str(samples / "survey.lss"))
-    out, _ = run("import", "questionnaire", str(samples / "survey.lss"))
+    copy = tmp_path / "copie.lss"
+    copy.write_bytes((samples / "survey.lss").read_bytes())
+    out, _ = run("import", "questionnaire", str(copy))
     assert "déjà enregistré, identique" in out
+    assert QuestionnaireVersion.objects.count() == 1
+
+
+def test_another_questionnaire_under_the_same_code_and_version_is_refused(db, samples, tmp_path):
+    run("import", "questionnaire", str(samples / "survey.lss"))
+    changed = tmp_path / "change.lss"
+    changed.write_bytes((samples / "survey.lss").read_bytes().replace(b"First Group",
+                                                                       b"Premier groupe"))
+    with pytest.raises(CommandError) as error:
+        run("import", "questionnaire", str(changed))
+    assert "existe déjà avec un autre contenu" in str(error.value)
     assert QuestionnaireVersion.objects.count() == 1
 
 
