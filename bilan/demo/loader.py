@@ -137,6 +137,7 @@ def _build(seed: int, out) -> None:
 
     # The plan the team decided after the 2023-2024 bilan; the 2024-2025 report follows it up.
     create_demo_action_plan(Campaign.objects.get(slug="2023-2024"))
+    _mark_demo_quotes(Campaign.objects.get(slug="2023-2024"))
     now = timezone.now()
     current = Campaign.objects.create(
         slug=OPEN_SCHOOL_YEAR, title=f"Bilan des RUPN {OPEN_SCHOOL_YEAR.replace('-', '/')}",
@@ -146,6 +147,36 @@ def _build(seed: int, out) -> None:
     )
     report = invite_roster(current)
     _say(out, f"Campagne {OPEN_SCHOOL_YEAR} ouverte : {report.created} invitations.")
+
+
+# Questions whose remarks the published report quotes, and how many quotes each.
+QUOTED_QUESTIONS = {"EXCH_DETAILS": 2, "MOB_COMMENTS": 5, "SCI_ASSESS_COMMENTS": 3, "SCI_MEMORY_COMMENTS": 4,
+                    "SCI_A11Y_COMMENTS": 4, "SUGGESTIONS": 6}
+
+
+def _mark_demo_quotes(campaign: Campaign) -> None:
+    """Mark quotes for publication as the team would: one per theme, most cited themes first.
+
+    Comments in which pseudonymisation replaced something are skipped: the
+    team picks quotes that read well as they are.
+    """
+    from bilan.commentary.services import mark_quote, question_comments
+
+    for question_code, wanted in QUOTED_QUESTIONS.items():
+        chosen, seen_themes = [], set()
+        rows = question_comments(campaign, question_code)
+        for row in rows:
+            theme = row.themes[0] if row.themes else None
+            if "[" in row.text or len(row.text) < 25 or (theme is not None and theme in seen_themes):
+                continue
+            if any(row.text == other.text for other in chosen):
+                continue
+            seen_themes.add(theme)
+            chosen.append(row)
+            if len(chosen) == wanted:
+                break
+        for row in chosen:
+            mark_quote(campaign, row.response_id, question_code)
 
 
 def _accounts() -> None:

@@ -78,3 +78,19 @@ def test_bilan_demo_builds_its_own_database_and_can_run_again(tmp_path):
     assert second.returncode == 0, second.stderr
     assert "Données existantes conservées" in second.stdout
     assert not (tmp_path / "bilan.sqlite3").exists()
+
+
+def test_the_demo_marks_quotes_for_the_report_and_none_names_a_person(demo):
+    import re
+
+    from bilan.commentary.models import PublishedQuote
+    from bilan.demo.loader import QUOTED_QUESTIONS
+    from bilan.roster.models import Referent, School
+
+    quotes = list(PublishedQuote.objects.filter(response__campaign__slug="2023-2024"))
+    assert {q.question_code for q in quotes} == set(QUOTED_QUESTIONS)
+    assert len(quotes) >= len(QUOTED_QUESTIONS) * 2
+    names = {r.last_name for r in Referent.objects.all()} | {s.name for s in School.objects.all()}
+    for quote in quotes:
+        for name in names:
+            assert not re.search(rf"\b{re.escape(name)}\b", quote.text), (name, quote.text)
