@@ -7,7 +7,8 @@ sheet gives every code's label. Personal data (referent, e-mail, school) is
 added only when asked for, and never for an anonymous campaign: the caller
 decides who may ask (:func:`may_see_personal_data`).
 
-Spreadsheet columns: ``CODE`` for single choice, yes/no, scale, number and
+Only sent answers are exported (drafts are unfinished work, left out as in
+the results). Spreadsheet columns: ``CODE`` for single choice, yes/no, scale, number and
 text; a multiple choice is one ``CODE`` column with the chosen codes joined by
 `` ; ``; a grid is one ``CODE[row]`` column per row (the LimeSurvey layout);
 the free text of an « Autre » option is in ``CODE.other``.
@@ -95,7 +96,8 @@ def codebook_rows(schema: Questionnaire) -> list[list[Any]]:
 
 
 def _responses(campaign: Campaign, personal: bool):
-    responses = Response.objects.filter(campaign=campaign).order_by("pk")
+    # Sent answers only: a draft is the respondent's unfinished work, as in the results.
+    responses = Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED).order_by("pk")
     if personal:
         responses = responses.select_related("invitation__referent", "invitation__school")
     return responses

@@ -129,6 +129,15 @@ def test_the_json_export_holds_the_stored_answers_and_the_codebook(answered, tmp
     ].items()
 
 
+def test_drafts_are_not_exported(answered, tmp_path):
+    Response.objects.create(campaign=answered, school_type="lycee", departement_code="17",
+                            status=ResponseStatus.DRAFT, answers={"COMMENT": "Brouillon pas fini"})
+    path = tmp_path / "reponses.json"
+    run("export", "answers", "enquete-2023", "--format", "json", "--out", str(path))
+    document = json.loads(path.read_text(encoding="utf-8"))
+    assert len(document["responses"]) == 7 and "Brouillon pas fini" not in path.read_text(encoding="utf-8")
+
+
 def test_pilots_get_personal_data_and_readers_only_strata(answered, client):
     pilot = _user("pilote", answered.academie, Role.PILOT)
     reader = _user("lecteur", answered.academie, Role.READER)
