@@ -10,7 +10,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bilan.core.models import Membership, Role
-from bilan.roster.models import Academie, Departement, Referent, School, SchoolType
+from bilan.roster.models import Academie, Departement, Referent, School
 from bilan.roster.uai import make_uai
 from bilan.surveys.models import Campaign, CampaignState, Invitation, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire

@@ -225,7 +225,7 @@ def test_each_answer_format_round_trips_to_the_results(enquete_campaign, data_di
         path = tmp_path / f"reponses.{file_format.rsplit('_', 1)[1]}"
         convert(raw, path)
     out, _ = run("import", "answers", str(path), "--campaign", "enquete-2023")
-    assert f"lu comme" in out and "Import terminé." in out
+    assert "lu comme" in out and "Import terminé." in out
     expected = expected_of(raw)
     questions, data = _results("enquete-2023", tmp_path)
 
