@@ -11,8 +11,11 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from typing import Any, Sequence
+from xml.sax.saxutils import escape
 
 FORMATS = {
     "csv": "text/csv; charset=utf-8",
@@ -85,21 +88,63 @@ def write_sheets(basename: str, sheets: Sequence[Sheet], fmt: str) -> tuple[str,
         workbook.save(buffer)
         data = buffer.getvalue()
     else:
-        from odfdo import Document, Table
-
-        document = Document("spreadsheet")
-        document.body.clear()
         used = set()
-        for sheet in sheets:
-            table = Table(_safe_sheet_name(sheet.name, used))
-            table.set_values([list(sheet.header), *[[_cell(value) for value in row] for row in sheet.rows]])
-            document.body.append(table)
-        buffer = io.BytesIO()
-        document.save(buffer)
-        data = buffer.getvalue()
+        data = write_ods([Sheet(_safe_sheet_name(sheet.name, used), sheet.header, sheet.rows) for sheet in sheets])
     return f"{basename}.{fmt}", FORMATS[fmt], data
 
 
 def write_table(basename: str, sheet: str, header: Sequence[str], rows: Sequence[Sequence[Any]],
                 fmt: str) -> tuple[str, str, bytes]:
     return write_sheets(basename, [Sheet(sheet, header, rows)], fmt)
+
+
+ODS_MIMETYPE = FORMATS["ods"]
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
+           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
+           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"')
+
+
+def _ods_cell(value: Any) -> str:
+    if value is None or value == "":
+        return "<table:table-cell/>"
+    if isinstance(value, bool):
+        value = "oui" if value else "non"
+    if isinstance(value, (int, float)):
+        return f'<table:table-cell office:value-type="float" office:value="{value!r}"><text:p>{value}</text:p>' \
+               "</table:table-cell>"
+    text = _XML_FORBIDDEN.sub("", str(value))  # control characters have no place in XML 1.0
+    lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in text.split("\n"))
+    return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
+
+
+def write_ods(sheets: Sequence[Sheet]) -> bytes:
+    """A plain ODS spreadsheet (one table per sheet, numbers as numbers), written in one pass.
+
+    Written directly rather than with odfdo, which builds every cell as an
+    object (7.7 s for 1,000 responses against a fraction of a second here).
+    """
+    parts = [f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
+             "<office:body><office:spreadsheet>"]
+    for sheet in sheets:
+        parts.append(f'<table:table table:name="{escape(sheet.name, {chr(34): "&quot;"})}">')
+        for row in [list(sheet.header), *sheet.rows]:
+            parts.append("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>")
+        parts.append("</table:table>")
+    parts.append("</office:spreadsheet></office:body></office:document-content>")
+    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
+                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+                '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
+                "</manifest:manifest>")
+    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODS_NS}>'
+              "</office:document-styles>")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        # The mimetype comes first and uncompressed, as the format requires.
+        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
+        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("styles.xml", styles, compress_type=zipfile.ZIP_DEFLATED)
+        archive.writestr("content.xml", "".join(parts), compress_type=zipfile.ZIP_DEFLATED)
+    return buffer.getvalue()

@@ -2,7 +2,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
 from bilan.analysis.engine import SCHOOL_TYPE_LABELS_FR
-from bilan.core.permissions import staff_campaign_view
+from bilan.core.models import Role
+from bilan.core.permissions import has_role, staff_campaign_view
 from bilan.results.charts import chart_alt_text, chart_data_uri
 from bilan.results.exports import export_results
 from bilan.results.services import campaign_results
@@ -60,6 +61,7 @@ def overview(request, campaign):
         sections.append({"section": section, "count": sum(1 for q in results.questions if q.code in codes)})
     context["sections"] = sections
     context["type_labels"] = SCHOOL_TYPE_LABELS_FR
+    context["can_import"] = has_role(request.user, campaign.academie_id, Role.PILOT)
     return render(request, "results/overview.html", context)
 
 

@@ -16,12 +16,8 @@ the free text of an « Autre » option is in ``CODE.other``.
 
 from __future__ import annotations
 
-import io
 import json
-import re
-import zipfile
 from typing import Any
-from xml.sax.saxutils import escape
 
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
@@ -166,58 +162,7 @@ def export_answers(campaign: Campaign, fmt: str, *, personal: bool = False) -> t
     if fmt == "csv":
         # A CSV is one table: the codebook goes in its own file (export_codebook).
         sheets = sheets[:1]
-    if fmt == "ods":
-        # Written directly: odfdo builds every cell as an object (7.7 s for 1,000 responses).
-        return f"{basename}.ods", SHEET_FORMATS["ods"], write_ods(sheets)
     return write_sheets(basename, sheets, fmt)
-
-
-ODS_MIMETYPE = "application/vnd.oasis.opendocument.spreadsheet"
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-_ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
-           'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
-           'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"')
-
-
-def _ods_cell(value: Any) -> str:
-    if value is None or value == "":
-        return "<table:table-cell/>"
-    if isinstance(value, bool):
-        value = "oui" if value else "non"
-    if isinstance(value, (int, float)):
-        return f'<table:table-cell office:value-type="float" office:value="{value!r}"><text:p>{value}</text:p>' \
-               "</table:table-cell>"
-    text = _XML_FORBIDDEN.sub("", str(value))  # control characters have no place in XML 1.0
-    lines = "".join(f"<text:p>{escape(line)}</text:p>" for line in text.split("\n"))
-    return f'<table:table-cell office:value-type="string">{lines}</table:table-cell>'
-
-
-def write_ods(sheets: list[Sheet]) -> bytes:
-    """A plain ODS spreadsheet (one table per sheet, numbers as numbers), written in one pass."""
-    parts = [f'<?xml version="1.0" encoding="UTF-8"?><office:document-content {_ODS_NS}>'
-             "<office:body><office:spreadsheet>"]
-    for sheet in sheets:
-        parts.append(f'<table:table table:name="{escape(sheet.name, {chr(34): "&quot;"})}">')
-        for row in [list(sheet.header), *sheet.rows]:
-            parts.append("<table:table-row>" + "".join(_ods_cell(v) for v in row) + "</table:table-row>")
-        parts.append("</table:table>")
-    parts.append("</office:spreadsheet></office:body></office:document-content>")
-    manifest = ('<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-                'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
-                f'<manifest:file-entry manifest:full-path="/" manifest:media-type="{ODS_MIMETYPE}"/>'
-                '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-                '<manifest:file-entry manifest:full-path="styles.xml" manifest:media-type="text/xml"/>'
-                "</manifest:manifest>")
-    styles = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {_ODS_NS}>'
-              "</office:document-styles>")
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        # The mimetype comes first and uncompressed, as the format requires.
-        archive.writestr(zipfile.ZipInfo("mimetype"), ODS_MIMETYPE, compress_type=zipfile.ZIP_STORED)
-        archive.writestr("META-INF/manifest.xml", manifest, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("styles.xml", styles, compress_type=zipfile.ZIP_DEFLATED)
-        archive.writestr("content.xml", "".join(parts), compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
 
 
 def export_codebook(campaign: Campaign) -> tuple[str, str, bytes]:

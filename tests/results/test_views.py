@@ -35,6 +35,13 @@ def test_a_reader_sees_participation_and_key_figures(personas):
     assert "Taux de réponse par type d'établissement" in page
 
 
+def test_only_a_pilot_is_offered_the_answer_import(personas):
+    assert "/reponses/import/" not in client_for(personas["reader"]).get(OVERVIEW).content.decode()
+    page = client_for(personas["pilot"]).get(OVERVIEW).content.decode()
+    assert "/campagnes/2023-2024/reponses/import/" in page
+    assert "/campagnes/2023-2024/reponses/export.xlsx" in page
+
+
 def test_a_section_page_has_a_chart_with_a_text_alternative_and_its_data_table(personas):
     page = client_for(personas["reader"]).get(SECTION).content.decode()
     assert 'alt="Barres empilées, Ressources institutionnelles' in page
