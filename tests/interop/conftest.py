@@ -1,23 +1,16 @@
-import os
 from pathlib import Path
 
 import pytest
 
 from bilan.questionnaire import load_questionnaire
+from tests.conftest import shared_dir
 
 DATA = Path(__file__).resolve().parent / "data"
 
 
-def _samples_dir() -> Path:
-    default = Path(__file__).resolve().parents[2].parent / "shared/interop-samples"
-    if default.is_dir():
-        return default
-    return Path(os.environ.get("BILAN_SHARED_DIR", "/work/shared")) / "interop-samples"
-
-
 @pytest.fixture
 def samples() -> Path:
-    return _samples_dir()
+    return shared_dir() / "interop-samples"
 
 
 @pytest.fixture

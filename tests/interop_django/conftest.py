@@ -1,7 +1,6 @@
 """Fixtures for the Django side of interoperability: a small roster and the shared samples."""
 
 import io
-import os
 from pathlib import Path
 
 import pytest
@@ -9,21 +8,15 @@ from django.core.management import call_command
 
 from bilan.roster.models import Academie, Departement, School, SchoolType
 from bilan.roster.uai import make_uai
+from tests.conftest import shared_dir
 
 DATA = Path(__file__).resolve().parents[1] / "interop" / "data"
 ENQUETE = DATA / "enquete.yaml"
 
 
-def _samples_dir() -> Path:
-    default = Path(__file__).resolve().parents[2].parent / "shared/interop-samples"
-    if default.is_dir():
-        return default
-    return Path(os.environ.get("BILAN_SHARED_DIR", "/work/shared")) / "interop-samples"
-
-
 @pytest.fixture
 def samples() -> Path:
-    return _samples_dir()
+    return shared_dir() / "interop-samples"
 
 
 @pytest.fixture
