@@ -68,7 +68,13 @@ def comment_digest(campaign) -> dict[str, QuestionDigest]:
     pseudonymiser = roster_pseudonymiser(campaign.academie_id)
     published = _published_by_question(campaign)
     digest: dict[str, QuestionDigest] = {}
-    for question_code, data in passes.items():
+    # In questionnaire order: the cached pass is a JSON object, and PostgreSQL's
+    # jsonb does not keep key order.
+    for question in free_text_questions(campaign):
+        question_code = question.code
+        data = passes.get(question_code)
+        if data is None:
+            continue
         marked = published.get(question_code, [])
         members = {}
         for response_id, theme_code, *_ in data["assignments"]:
