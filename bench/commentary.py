@@ -10,34 +10,21 @@ process (cache emptied, models already loaded), and the median of cached calls.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
+
+from _demo_db import demo_database
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    directory = tempfile.mkdtemp(prefix="bilan-bench-commentary-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilan.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
+    demo_database("bilan-bench-commentary-")
     from bilan.commentary.models import DigestCache
     from bilan.commentary.services import comment_digest
-    from bilan.demo.loader import load_demo
     from bilan.surveys.models import Campaign
 
-    load_demo()
     campaign = Campaign.objects.select_related("academie", "questionnaire").get(slug="2023-2024")
     start = time.perf_counter()
     digest = comment_digest(campaign)

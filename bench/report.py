@@ -15,35 +15,24 @@ Targets on this machine: HTML 2 s, PDF 10 s or less.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
+
+from _demo_db import demo_database
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
-    directory = tempfile.mkdtemp(prefix="bilan-bench-report-")
-    os.environ["DATABASE_URL"] = f"sqlite:///{Path(directory) / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilan.settings")
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
-    from bilan.demo.loader import load_demo
+    directory = demo_database("bilan-bench-report-")
     from bilan.reports.renderers import FORMATS, render
     from bilan.reports.services import build_campaign_report, comment_digests, create_demo_action_plan
     from bilan.surveys.models import Campaign
 
-    load_demo()
     campaign = Campaign.objects.get(slug="2023-2024")
     create_demo_action_plan(campaign)
 
