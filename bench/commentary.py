@@ -13,7 +13,7 @@ import argparse
 import statistics
 import time
 
-from _demo_db import demo_database
+from _setup import demo_database
 
 
 def main() -> None:

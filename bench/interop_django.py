@@ -13,12 +13,10 @@ database; nothing else is touched.
 from __future__ import annotations
 
 import argparse
-import os
 import random
-import statistics
-import tempfile
-import time
 from pathlib import Path
+
+from _setup import fresh_database, median_seconds
 
 ROOT = Path(__file__).resolve().parents[1]
 ENQUETE = ROOT / "tests" / "interop" / "data" / "enquete.yaml"
@@ -59,34 +57,18 @@ def google_csv(size: int, rng: random.Random) -> bytes:
     return buffer.getvalue().encode("utf-8")
 
 
-def median_seconds(action, runs: int) -> float:
-    timings = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bilan-bench-interop-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    fresh_database("bilan-bench-interop-")
 
     from bilan.roster.models import Academie
     from bilan.surveys.exports import export_answers
     from bilan.surveys.imports import import_answers, import_questionnaire, plan_answers_import
 
-    call_command("migrate", verbosity=0)
     Academie.objects.create(code="poitiers", name="Poitiers")
     campaign = import_questionnaire(ENQUETE.read_bytes(), ENQUETE.name, campaign_slug="bench",
                                     school_year="2022-2023").campaign

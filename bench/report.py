@@ -21,7 +21,7 @@ import sys
 import time
 from pathlib import Path
 
-from _demo_db import demo_database
+from _setup import demo_database
 
 
 def main() -> None:

@@ -13,12 +13,10 @@ touched.
 from __future__ import annotations
 
 import argparse
-import os
-import statistics
 import sys
-import tempfile
-import time
 from pathlib import Path
+
+from _setup import fresh_database, median_seconds
 
 HEADERS = ["UAI", "Établissement", "Type", "Commune", "Département", "Nom", "Prénom", "Courriel",
            "Année scolaire"]
@@ -45,30 +43,13 @@ def write(path: Path, rows) -> Path:
     return WRITERS[path.suffix[1:]](path, HEADERS, rows)
 
 
-def median_seconds(action, runs: int, setup=None) -> float:
-    timings = []
-    for _ in range(runs):
-        if setup:
-            setup()
-        start = time.perf_counter()
-        action()
-        timings.append(time.perf_counter() - start)
-    return statistics.median(timings)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="1000,10000")
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="bilan-bench-roster-"))
-    os.environ["DATABASE_URL"] = f"sqlite:///{workdir / 'bench.sqlite3'}"
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bilan.settings")
-    import django
-
-    django.setup()
-    from django.core.management import call_command
+    workdir = fresh_database("bilan-bench-roster-")
     from django.db import connection
 
     from bilan.interop.tabular import read_table
@@ -76,7 +57,6 @@ def main() -> None:
     from bilan.roster.models import Academie, Departement, Mandate, Referent, School
     from bilan.roster.services import import_roster
 
-    call_command("migrate", verbosity=0)
 
     def empty_database():
         with connection.cursor() as cursor:
