@@ -55,7 +55,7 @@ class Keyword:
         if negated_only:
             text = text[1:].strip()
         lemmas = tuple(
-            t.key for t in analyse(text) if not t.stop and t.key not in NEGATION_WORDS and t.key
+            t.stem for t in analyse(text) if not t.stop and t.key not in NEGATION_WORDS and t.stem
         )
         return cls(source, lemmas, negated_only, exclusion)
 

@@ -16,7 +16,7 @@ from typing import Protocol, Sequence, runtime_checkable
 
 import numpy as np
 
-from .normalise import content_lemmas
+from .normalise import content_stems
 
 __all__ = ["Embedder", "TfidfEmbedder", "UseEmbedder", "default_embedder", "USE_PINNED_VERSION"]
 
@@ -89,7 +89,7 @@ class TfidfEmbedder:
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         from sklearn.feature_extraction.text import TfidfVectorizer
 
-        docs = [" ".join(content_lemmas(t)) for t in texts]
+        docs = [" ".join(content_stems(t)) for t in texts]
         if not any(docs):
             return np.zeros((len(docs), 1), dtype=np.float32)
         vectoriser = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, ngram_range=(1, 2), min_df=1)

@@ -8,17 +8,21 @@ Matching works on *folded* lemmas (lower case, accents removed) so that « équi
 from __future__ import annotations
 
 import re
+import threading
 import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
 import simplemma
+import snowballstemmer
 
 __all__ = [
     "Token",
     "analyse",
     "content_lemmas",
+    "content_stems",
     "fold",
+    "stem",
     "normalise",
     "NEGATION_WORDS",
     "STOP_WORDS",
@@ -84,9 +88,10 @@ class Token:
 
     surface: str  # as written (lower-cased)
     lemma: str  # accented lemma, for display
-    key: str  # folded lemma, for matching
+    key: str  # folded lemma, for stop words and negation
     stop: bool  # an empty word (negation words are never stop words)
     negated: bool  # inside the scope of a negation
+    stem: str = ""  # folded Snowball stem of the lemma, for matching keywords and comparing texts
 
 
 @lru_cache(maxsize=200_000)
@@ -100,6 +105,21 @@ def _lemma(word: str) -> str:
 
 
 _ELIDED_FORMS = {f"{short}'": full for short, full in _ELIDED.items()}
+
+_STEMMER = snowballstemmer.stemmer("french")
+_STEMMER_LOCK = threading.Lock()
+
+
+@lru_cache(maxsize=200_000)
+def stem(lemma: str) -> str:
+    """Folded Snowball stem of a lemma.
+
+    simplemma leaves words it does not know as written (« chatbots », « visios »,
+    « conversationnels ») and keeps participles (« générés » → « généré »); the stem
+    brings them to the keyword's form (« chatbot », « visio », « génér »).
+    """
+    with _STEMMER_LOCK:  # the Snowball stemmer object keeps state between calls
+        return fold(_STEMMER.stemWord(lemma))
 
 
 def _raw_tokens(text: str) -> list[str]:
@@ -115,7 +135,7 @@ def analyse(text: str) -> list[Token]:
         lemma = _lemma(word).lower()
         key = fold(lemma)
         keys.append(key)
-        tokens.append(Token(word, lemma, key, key in STOP_WORDS and key not in NEGATION_WORDS, False))
+        tokens.append(Token(word, lemma, key, key in STOP_WORDS and key not in NEGATION_WORDS, False, stem(lemma)))
     negated = [False] * len(tokens)
     open_ne = False
     # After a closing particle only the next content word stays negated, and only if
@@ -147,7 +167,7 @@ def analyse(text: str) -> list[Token]:
         scope_after = False
         last_content = i
     return [
-        Token(t.surface, t.lemma, t.key, t.stop, negated[i]) if negated[i] else t
+        Token(t.surface, t.lemma, t.key, t.stop, negated[i], t.stem) if negated[i] else t
         for i, t in enumerate(tokens)
     ]
 
@@ -164,3 +184,8 @@ def normalise(text: str) -> list[str]:
     ['tablette', 'ne', 'fonctionner', 'pas']
     """
     return [t.key for t in analyse(text) if not t.stop and (len(t.key) > 1 or t.key in NEGATION_WORDS)]
+
+
+def content_stems(text: str) -> list[str]:
+    """Folded stems of the content words only, so that « chatbots » and « chatbot » meet."""
+    return [t.stem for t in analyse(text) if not t.stop and t.key not in NEGATION_WORDS and len(t.key) > 1]

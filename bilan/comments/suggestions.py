@@ -1,8 +1,16 @@
 """Suggestions of new themes from comments that no theme covers.
 
-Comments are embedded, grouped by k-means on the unit sphere (k chosen by silhouette),
-and each group is labelled by its most telling lemmas (class-based TF-IDF: frequent in
-the group, rare in the others).
+Comments are embedded and linked to their nearest neighbours; the neighbourhood graph is
+cut by spectral clustering, its number of groups read from the largest gap between the
+graph's smallest Laplacian eigenvalues. Each group is labelled by its most telling lemmas
+(class-based TF-IDF: frequent in the group, rare in the others).
+
+Why a graph rather than k-means on the vectors: short French comments share most of their
+vocabulary (« élèves », « collègues », « numérique »), so sentence vectors of different
+themes sit close together and k-means cuts through them; who is whose nearest neighbour
+survives that crowding better. In an experiment over 61 held-back triples of themes, mean adjusted
+Rand index 0.29 against 0.20 for k-means with silhouette on the test set, 0.20 against
+0.13 on the development set (docs/comments.md).
 """
 
 from __future__ import annotations
@@ -20,8 +28,10 @@ from .normalise import analyse, NEGATION_WORDS
 
 __all__ = ["Suggestion", "suggest_themes"]
 
-# Silhouette is estimated on at most this many comments (it is quadratic).
-_SILHOUETTE_SAMPLE = 2000
+# Each comment is linked to this many nearest neighbours (chosen on the development set).
+_NEIGHBOURS = 5
+# Similarities are computed this many rows at a time, so 10^4 comments stay in memory.
+_CHUNK = 2048
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,20 +44,54 @@ class Suggestion:
     cohesion: float  # mean cosine similarity of the members to the group's centre
 
 
-def _choose_clusters(vectors: np.ndarray, k_range: range) -> np.ndarray:
-    from sklearn.cluster import KMeans
-    from sklearn.metrics import silhouette_score
+def _neighbour_graph(vectors: np.ndarray, neighbours: int):
+    """Symmetric k-nearest-neighbour graph (cosine similarity), as a sparse 0/1 matrix."""
+    from scipy import sparse
 
-    best_labels, best_score = np.zeros(len(vectors), dtype=int), -1.0
-    sample = min(_SILHOUETTE_SAMPLE, len(vectors))
-    for k in k_range:
-        labels = KMeans(n_clusters=k, n_init=4, random_state=0).fit_predict(vectors)
-        if len(set(labels)) < 2:
-            continue
-        score = silhouette_score(vectors, labels, metric="cosine", sample_size=sample, random_state=0)
-        if score > best_score:
-            best_labels, best_score = labels, score
-    return best_labels
+    n = len(vectors)
+    k = min(neighbours, n - 1)
+    rows, cols = [], []
+    for start in range(0, n, _CHUNK):
+        block = vectors[start : start + _CHUNK] @ vectors.T
+        block[np.arange(len(block)), np.arange(start, start + len(block))] = -np.inf
+        nearest = np.argpartition(-block, k - 1, axis=1)[:, :k]
+        rows.append(np.repeat(np.arange(start, start + len(block)), k))
+        cols.append(nearest.ravel())
+    graph = sparse.coo_matrix(
+        (np.ones(n * k, dtype=np.float64), (np.concatenate(rows), np.concatenate(cols))), shape=(n, n)
+    ).tocsr()
+    graph = graph.maximum(graph.T)
+    graph.data[:] = 1.0
+    return graph
+
+
+def _group_count(graph, upper: int) -> int:
+    """Number of groups read from the largest gap between the smallest Laplacian eigenvalues."""
+    from scipy.sparse.csgraph import laplacian
+    from scipy.sparse.linalg import eigsh
+
+    lap = laplacian(graph, normed=True)
+    wanted = min(upper + 1, graph.shape[0] - 1)
+    if graph.shape[0] <= 500:
+        values = np.linalg.eigvalsh(lap.toarray())[:wanted]
+    else:
+        # Smallest eigenvalues of L = largest of 2I - L, which Lanczos finds quickly.
+        from scipy import sparse
+
+        shifted = 2 * sparse.identity(graph.shape[0], format="csr") - lap
+        values = np.sort(2 - eigsh(shifted, k=wanted, which="LA", return_eigenvectors=False, tol=1e-6))
+    gaps = np.diff(values)[1:]  # gap after the 2nd, 3rd… eigenvalue: 2, 3… groups
+    return int(np.argmax(gaps)) + 2 if len(gaps) else 2
+
+
+def _choose_clusters(vectors: np.ndarray, upper: int) -> np.ndarray:
+    from sklearn.cluster import SpectralClustering
+
+    graph = _neighbour_graph(vectors, _NEIGHBOURS)
+    groups = min(_group_count(graph, upper), upper)
+    return SpectralClustering(
+        n_clusters=groups, affinity="precomputed", assign_labels="cluster_qr", random_state=0
+    ).fit_predict(graph)
 
 
 def _telling_lemmas(groups: list[list[list[tuple[str, str]]]], count: int) -> list[list[str]]:
@@ -97,7 +141,7 @@ def suggest_themes(
     upper = min(max_themes, len(pool) // min_size)
     if upper < 2:
         return []
-    labels = _choose_clusters(vectors, range(2, upper + 1))
+    labels = _choose_clusters(vectors, upper)
 
     docs = [
         [(t.key, t.lemma) for t in analyse(c.text) if not t.stop and t.key not in NEGATION_WORDS and len(t.key) > 2]

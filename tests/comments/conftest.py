@@ -32,3 +32,14 @@ def pseudonymisation_corpus():
 def roster_pseudonymiser(pseudonymisation_corpus):
     roster = pseudonymisation_corpus["roster"]
     return Pseudonymiser([Person(**p) for p in roster["people"]], roster["schools"])
+
+
+@pytest.fixture(scope="session")
+def development():
+    """Labelled comments written apart from labelled.yaml; the algorithm's constants were chosen on them."""
+    return yaml.safe_load((DATA / "development.yaml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def development_comments(development):
+    return [Comment(f"dev-{i}", item["text"]) for i, item in enumerate(development["items"])]

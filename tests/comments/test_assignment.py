@@ -1,9 +1,12 @@
 from bilan.comments import Comment, Decision, assign, keyword_hits
 
-# Figures measured on tests/comments/data/labelled.yaml (see docs/comments.md). The brief's
-# acceptance target is 85 %; these floors guard against regressions below what is reached.
+# Figures measured on tests/comments/data/labelled.yaml (the test set) and development.yaml
+# (written apart, used to choose the constants); see docs/comments.md. The brief's target is
+# 85 % and is NOT reached (83.3 % on the test set, 59.6 % on the harder development set):
+# these floors guard against regressions below what is reached, they do not claim the target.
 AGREEMENT_TARGET = 0.85
-AGREEMENT_FLOOR = 0.80
+AGREEMENT_FLOOR = 0.82
+DEVELOPMENT_FLOOR = 0.57
 
 
 def _predicted(assignments, comments):
@@ -35,6 +38,20 @@ def test_assignment_agrees_with_the_labels(codebook, labelled, labelled_comments
     assert len(labels) >= 200
     assert agreement > keyword_only
     assert agreement >= AGREEMENT_FLOOR
+
+
+def test_assignment_on_the_development_set(codebook, development, development_comments):
+    labels = {c.id: set(item["labels"]) for c, item in zip(development_comments, development["items"])}
+    predicted = _predicted(assign(codebook, development_comments), development_comments)
+    agreement = sum(predicted[i] == labels[i] for i in labels) / len(labels)
+    keyword_only = sum(set(keyword_hits(codebook, c.text)) == labels[c.id] for c in development_comments) / len(labels)
+    print(
+        f"\nassignment agreement on {len(labels)} development comments: {agreement:.1%} "
+        f"(keywords alone: {keyword_only:.1%}; target {AGREEMENT_TARGET:.0%})"
+    )
+    assert len(labels) >= 200
+    assert agreement > keyword_only
+    assert agreement >= DEVELOPMENT_FLOOR
 
 
 def test_confidences_are_within_zero_and_one(codebook, labelled_comments):
