@@ -65,20 +65,31 @@ def _content(tokens: Sequence[Token]) -> list[Token]:
     return [t for t in tokens if not t.stop and t.key not in NEGATION_WORDS and len(t.key) > 1]
 
 
-def _match_spans(keyword: Keyword, content: Sequence[Token], keys: Sequence[str]) -> list[tuple[int, ...]]:
-    """Token positions of each occurrence of a keyword (lemmas in order, small gaps allowed)."""
-    first, rest = keyword.lemmas[0], keyword.lemmas[1:]
+# A comment's word and a keyword's word sharing a stem are the same word only when their lemmas
+# differ by a few letters at most: « chatbots » / « chatbot », « générés » / « générer », but
+# not « équipe » / « équipement » or « forme » / « former » (Snowball conflates both pairs).
+_STEM_SLACK = 2
+
+
+def _same_word(token: Token, stem: str, key: str) -> bool:
+    return token.key == key or (token.stem == stem and abs(len(token.key) - len(key)) <= _STEM_SLACK)
+
+
+def _match_spans(keyword: Keyword, content: Sequence[Token]) -> list[tuple[int, ...]]:
+    """Token positions of each occurrence of a keyword (words in order, small gaps allowed)."""
+    words = list(zip(keyword.lemmas, keyword.keys or keyword.lemmas))
     spans = []
-    for start, key in enumerate(keys):
-        if key != first:
+    for start, token in enumerate(content):
+        if not _same_word(token, *words[0]):
             continue
         positions, ok = [start], True
-        for lemma in rest:
-            window = keys[positions[-1] + 1 : positions[-1] + 2 + _GAP]
-            if lemma not in window:
+        for stem, key in words[1:]:
+            following = range(positions[-1] + 1, min(len(content), positions[-1] + 2 + _GAP))
+            found = next((p for p in following if _same_word(content[p], stem, key)), None)
+            if found is None:
                 ok = False
                 break
-            positions.append(positions[-1] + 1 + window.index(lemma))
+            positions.append(found)
         negated = any(content[p].negated for p in positions)
         if ok and (negated or not keyword.negated_only or keyword.exclusion):
             spans.append(tuple(positions))
@@ -98,13 +109,13 @@ def keyword_hits(codebook: Codebook, text: str) -> dict[str, list[str]]:
         blocked: set[int] = set()
         for keyword in compiled:
             if keyword.exclusion:
-                for span in _match_spans(keyword, content, keys):
+                for span in _match_spans(keyword, content):
                     blocked.update(span)
         found = [
             k.source
             for k in compiled
             if not k.exclusion
-            and any(not blocked.intersection(span) for span in _match_spans(k, content, keys))
+            and any(not blocked.intersection(span) for span in _match_spans(k, content))
         ]
         if found:
             hits[theme.code] = found

@@ -38,12 +38,13 @@ class Comment:
 
 @dataclass(frozen=True, slots=True)
 class Keyword:
-    """A keyword compiled to folded lemmas."""
+    """A keyword compiled to folded stems and lemmas."""
 
     source: str
-    lemmas: tuple[str, ...]
+    lemmas: tuple[str, ...]  # folded stems of the keyword's words
     negated_only: bool
     exclusion: bool = False
+    keys: tuple[str, ...] = ()  # folded lemmas of the same words
 
     @classmethod
     def parse(cls, source: str) -> "Keyword":
@@ -54,10 +55,8 @@ class Keyword:
         negated_only = text.startswith("~")
         if negated_only:
             text = text[1:].strip()
-        lemmas = tuple(
-            t.stem for t in analyse(text) if not t.stop and t.key not in NEGATION_WORDS and t.stem
-        )
-        return cls(source, lemmas, negated_only, exclusion)
+        words = [t for t in analyse(text) if not t.stop and t.key not in NEGATION_WORDS and t.stem]
+        return cls(source, tuple(t.stem for t in words), negated_only, exclusion, tuple(t.key for t in words))
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,11 @@ from bilan.comments import Comment, Decision, assign, keyword_hits
 
 # Figures measured on tests/comments/data/labelled.yaml (the test set) and development.yaml
 # (written apart, used to choose the constants); see docs/comments.md. The brief's target is
-# 85 % and is NOT reached (83.3 % on the test set, 59.6 % on the harder development set):
+# 85 % and is NOT reached (84.8 % on the test set, 61.5 % on the harder development set):
 # these floors guard against regressions below what is reached, they do not claim the target.
 AGREEMENT_TARGET = 0.85
-AGREEMENT_FLOOR = 0.82
-DEVELOPMENT_FLOOR = 0.57
+AGREEMENT_FLOOR = 0.83
+DEVELOPMENT_FLOOR = 0.59
 
 
 def _predicted(assignments, comments):
@@ -81,3 +81,12 @@ def test_comments_about_nothing_in_the_codebook_stay_unassigned(codebook, labell
     extra = [Comment("r", "RAS."), Comment("m", "Merci pour ce questionnaire.")]
     result = assign(codebook, [*labelled_comments, *extra])
     assert not [a for a in result if a.comment_id in {"r", "m"}]
+
+
+def test_keywords_match_other_forms_of_the_same_word_only(codebook):
+    # Unknown plurals and participles reach their keyword through the stem…
+    assert "ia" in keyword_hits(codebook, "Mes collègues me demandent ce qu'il faut penser des chatbots.")
+    assert "ia" in keyword_hits(codebook, "Les textes générés sont difficiles à repérer.")
+    # …but a word that merely shares a stem with a keyword does not (« équipe » / « équipement »).
+    assert "materiel" not in keyword_hits(codebook, "Bonnes vacances à toute l'équipe !")
+    assert "materiel" in keyword_hits(codebook, "Il manque de l'équipement dans les salles.")
