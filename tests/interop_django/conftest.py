@@ -1,27 +1,16 @@
 """Fixtures for the Django side of interoperability: a small roster and the shared samples."""
 
 import io
-from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 
 from bilan.roster.models import Academie, Departement, School, SchoolType
 from bilan.roster.uai import make_uai
-from tests.conftest import shared_dir
+# The pure side's fixtures: the shared samples and its data folder.
+from tests.interop.conftest import DATA, data_dir, samples  # noqa: F401
 
-DATA = Path(__file__).resolve().parents[1] / "interop" / "data"
 ENQUETE = DATA / "enquete.yaml"
-
-
-@pytest.fixture
-def samples() -> Path:
-    return shared_dir() / "interop-samples"
-
-
-@pytest.fixture
-def data_dir() -> Path:
-    return DATA
 
 
 @pytest.fixture

@@ -6,12 +6,11 @@ table added later which could join an answer to a person makes them fail.
 """
 
 import re
-import threading
 from datetime import time, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection, models
+from django.db import models
 from django.utils import timezone
 
 from bilan.outreach.models import MailKind, OutgoingMail
@@ -20,6 +19,7 @@ from bilan.roster.models import Departement, Mandate, Referent, School
 from bilan.surveys import respondent
 from bilan.surveys.models import AccessToken, Campaign, Invitation, Response, ResponseStatus
 from bilan.surveys.services import invite_one
+from tests.surveys.concurrency import submit_all_at_once
 from tests.surveys.test_respondent_views import answer_everything, post_section, text_of, url
 
 pytestmark = pytest.mark.django_db
@@ -283,25 +283,7 @@ def test_simultaneous_anonymous_submits_leave_one_response(campaign, referent, c
     invitation, _ = invite_one(campaign, referent)
     save_everything(invitation, complete_answers)
     submitters = 8
-    barrier = threading.Barrier(submitters)
-    sent, refused, failures = [], [], []
-
-    def submit_in_thread():
-        try:
-            barrier.wait(timeout=10)
-            sent.append(respondent.submit(Invitation.objects.get(pk=invitation.pk)).pk)
-        except respondent.AnswersSentAnonymously:
-            refused.append(True)
-        except Exception as error:  # reported below, with the thread's own error
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit_in_thread) for _ in range(submitters)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    sent, refused, failures = submit_all_at_once(invitation, submitters, respondent.AnswersSentAnonymously)
     assert failures == []
     assert len(sent) == 1 and len(refused) == submitters - 1
     assert Response.objects.filter(campaign=campaign).count() == 1

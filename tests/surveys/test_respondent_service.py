@@ -1,17 +1,16 @@
 """The answering services on their own: links, saving, conditions, submitting once."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bilan.questionnaire import AnswerErrors
 from bilan.surveys import respondent
 from bilan.surveys.forms import SectionForm
-from bilan.surveys.models import CampaignState, Invitation, Response, ResponseStatus
+from bilan.surveys.models import CampaignState, Response, ResponseStatus
 from bilan.surveys.services import invite_one, register_questionnaire
+from tests.surveys.concurrency import submit_all_at_once
 
 CROSS_PAGE_YAML = """
 code: cross-page
@@ -186,23 +185,7 @@ def test_simultaneous_submits_leave_one_response(campaign, referent, complete_an
     # More than two requests at once make the race window wide enough to
     # catch a missing row lock reliably.
     submitters = 8
-    barrier = threading.Barrier(submitters)
-    results, failures = [], []
-
-    def submit_in_thread():
-        try:
-            barrier.wait(timeout=10)
-            results.append(respondent.submit(Invitation.objects.get(pk=invitation.pk)).pk)
-        except Exception as error:  # reported below, with the thread's own error
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=submit_in_thread) for _ in range(submitters)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=30)
+    results, _, failures = submit_all_at_once(invitation, submitters)
     assert failures == []
     assert len(results) == submitters and len(set(results)) == 1
     assert Response.objects.filter(invitation=invitation).count() == 1

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from bilan.comments import Person, Pseudonymiser
 from bilan.commentary.services import comment_digest, digest_as_dict, free_text_questions, roster_pseudonymiser
 from bilan.roster.models import Referent, School
-from bilan.surveys.models import Campaign
+from bilan.surveys.cli import campaign_by_slug
 
 
 class Command(BaseCommand):
@@ -33,11 +33,7 @@ class Command(BaseCommand):
             self._themes(options["campaign"], options.get("question"), options["format"])
 
     def _campaign(self, slug):
-        try:
-            return Campaign.objects.select_related("academie", "questionnaire").get(slug=slug)
-        except Campaign.DoesNotExist:
-            known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
-            raise CommandError(f"campagne « {slug} » inconnue (campagnes : {known})") from None
+        return campaign_by_slug(slug, "academie", "questionnaire")
 
     def _pseudonymise(self, slug):
         if slug:

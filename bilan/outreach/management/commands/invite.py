@@ -1,4 +1,4 @@
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
@@ -9,12 +9,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, campaign, **options):
         from bilan.outreach.services import queue_invitations
-        from bilan.surveys.models import Campaign
+        from bilan.surveys.cli import campaign_by_slug
 
-        try:
-            target = Campaign.objects.get(slug=campaign)
-        except Campaign.DoesNotExist as error:
-            raise CommandError(f"campagne « {campaign} » introuvable") from error
+        target = campaign_by_slug(campaign)
         queued = queue_invitations(target)
         self.stdout.write(f"{queued} invitation(s) mise(s) en file pour « {target.title} ». "
                           "Elles partiront au prochain passage de « bilan worker » ou « bilan send-due ».")

@@ -1,11 +1,8 @@
-import sys
-from pathlib import Path
-
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from bilan.results.exports import export_results
 from bilan.results.services import campaign_results
-from bilan.surveys.models import Campaign
+from bilan.surveys.cli import campaign_by_slug, write_output
 
 
 class Command(BaseCommand):
@@ -19,18 +16,7 @@ class Command(BaseCommand):
         parser.add_argument("--departement", help="seulement ce département (ex. 86)")
 
     def handle(self, *args, campaign, format, out, school_type, departement, **options):
-        try:
-            campaign_obj = Campaign.objects.select_related("questionnaire", "previous").get(slug=campaign)
-        except Campaign.DoesNotExist:
-            known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
-            raise CommandError(f"campagne « {campaign} » inconnue (campagnes : {known})") from None
+        campaign_obj = campaign_by_slug(campaign, "questionnaire", "previous")
         results = campaign_results(campaign_obj, school_type=school_type, departement=departement)
         filename, _mimetype, data = export_results(results, f"resultats-{campaign}", format)
-        if out:
-            Path(out).write_bytes(data)
-            self.stderr.write(f"Résultats écrits dans {out}")
-        elif format in ("json", "csv"):
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            raise CommandError(f"le format {format} est binaire : précisez --out {filename}")
+        write_output(self, data, out=out, filename=filename, text=format in ("json", "csv"), written="Résultats")

@@ -7,6 +7,7 @@ of the setup function's docstring is the subcommand's help.
 """
 
 from collections.abc import Callable
+from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -66,16 +67,11 @@ def questionnaire(parser) -> Handler:
 
 def handle_questionnaire(command: BaseCommand, *, file: str, campaign=None, school_year=None, academie=None,
                          title=None, **options) -> None:
-    from pathlib import Path
-
     from bilan.interop.answers_formats import FORMAT_NAMES_FR, InteropError
     from bilan.surveys.imports import import_questionnaire
 
     path = Path(file)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"fichier « {file} » illisible : {error.strerror}") from None
+    data = _read(path)
     try:
         result = import_questionnaire(data, path.name, campaign_slug=campaign, school_year=school_year,
                                       academie=academie, title=title)
@@ -131,21 +127,13 @@ def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_forma
                    ignored=(), uai_column=None, school_type_column=None, departement_column=None,
                    allow_unmatched=False, include_incomplete=False, replace=False, append=False, dry_run=False,
                    **options) -> None:
-    from pathlib import Path
-
     from bilan.interop.answers_formats import FORMAT_NAMES_FR, InteropError
     from bilan.surveys.imports import apply_column_choices, describe_mapping, import_answers, plan_answers_import
-    from bilan.surveys.models import Campaign
+    from bilan.surveys.cli import campaign_by_slug
 
-    target = Campaign.objects.select_related("questionnaire", "academie").filter(slug=campaign).first()
-    if target is None:
-        known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
-        raise CommandError(french_spacing(f"campagne « {campaign} » inconnue (campagnes : {known})"))
+    target = campaign_by_slug(campaign, "questionnaire", "academie")
     path = Path(file)
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"fichier « {file} » illisible : {error.strerror}") from None
+    data = _read(path)
     try:
         plan = plan_answers_import(target, data, path.name, file_format, uai_column=uai_column,
                                    school_type_column=school_type_column, departement_column=departement_column)
@@ -177,6 +165,13 @@ def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_forma
         command.stdout.write(command.style.WARNING("Simulation (--dry-run) : rien n'a été enregistré."))
     else:
         command.stdout.write(command.style.SUCCESS("Import terminé."))
+
+
+def _read(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise CommandError(f"fichier « {path} » illisible : {error.strerror}") from None
 
 
 def write_problems(command: BaseCommand, problems) -> None:

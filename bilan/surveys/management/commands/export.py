@@ -1,12 +1,9 @@
 """``bilan export answers CAMPAIGN --format … --out FILE``: raw answers with their codebook."""
 
-import sys
-from pathlib import Path
-
 from django.core.management.base import BaseCommand, CommandError
 
+from bilan.surveys.cli import campaign_by_slug, write_output
 from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook
-from bilan.surveys.models import Campaign
 
 
 class Command(BaseCommand):
@@ -23,10 +20,7 @@ class Command(BaseCommand):
                             help="ajoute nom, courriel et établissement (campagnes nominatives seulement)")
 
     def handle(self, *args, kind, campaign, format, out, personal, codes=False, **options):
-        target = Campaign.objects.select_related("questionnaire").filter(slug=campaign).first()
-        if target is None:
-            known = ", ".join(Campaign.objects.values_list("slug", flat=True)) or "aucune"
-            raise CommandError(f"campagne « {campaign} » inconnue (campagnes\u00a0: {known})")
+        target = campaign_by_slug(campaign, "questionnaire")
         if personal and target.anonymous:
             raise CommandError(f"la campagne « {campaign} » est anonyme\u00a0: aucune donnée personnelle à exporter")
         if codes:
@@ -34,11 +28,4 @@ class Command(BaseCommand):
             filename, _mimetype, data = export_codebook(target)
         else:
             filename, _mimetype, data = export_answers(target, format, personal=personal)
-        if out:
-            Path(out).write_bytes(data)
-            self.stderr.write(f"Réponses écrites dans {out}")
-        elif format in ("csv", "json"):
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
-        else:
-            raise CommandError(f"le format {format} est binaire\u00a0: précisez --out {filename}")
+        write_output(self, data, out=out, filename=filename, text=format in ("csv", "json"), written="Réponses")

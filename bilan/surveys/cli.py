@@ -1,0 +1,37 @@
+"""What the ``bilan`` commands that work on one campaign share: finding it, writing their output."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from bilan.interop.tabular import french_spacing
+
+from .models import Campaign
+
+
+def campaign_by_slug(slug: str, *related: str) -> Campaign:
+    """The campaign with this slug, or a French command error listing the campaigns there are."""
+    found = Campaign.objects.select_related(*related).filter(slug=slug).first()
+    if found is None:
+        known = ", ".join(Campaign.objects.order_by("slug").values_list("slug", flat=True)) or "aucune"
+        raise CommandError(f"campagne « {slug} » introuvable (campagnes existantes\u00a0: {known})")
+    return found
+
+
+def write_output(command: BaseCommand, data: bytes, *, out: str | None, filename: str, text: bool,
+                 written: str) -> None:
+    """Write to ``out``, or to standard output when the format is text; a binary format needs ``--out``.
+
+    ``written`` names what was written, for the line on standard error (« Réponses »).
+    """
+    if out:
+        Path(out).write_bytes(data)
+        command.stderr.write(f"{written} écrits dans {out}")
+    elif text:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    else:
+        raise CommandError(french_spacing(f"ce format est binaire : précisez --out {filename}"))
