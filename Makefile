@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= bilan-demo
 
-.PHONY: demo test install install-test check-python bench clean
+.PHONY: demo test lint install install-test check-python bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bilan demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
@@ -31,6 +31,11 @@ demo: $(VENV)/.installed
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# ruff (rule set in pyproject.toml) and the import contracts (import-linter).
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check bilan tests bench
+	$(BIN)/lint-imports
 
 bench: $(VENV)/.installed-test
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

@@ -79,7 +79,7 @@ def main() -> None:
         files = {"limesurvey.csv": limesurvey_csv(size, rng), "google.csv": google_csv(size, rng)}
         timings = {}
         for name, data in files.items():
-            def run_import(name=name, data=data):
+            def run_import(name=name, data=data, size=size):
                 result = import_answers(plan_answers_import(campaign, data, name), replace=True)
                 assert result.imported == size, result.notes
 

@@ -34,7 +34,7 @@ def smtp_server(port: int, counter, first, last, ready) -> None:
     from aiosmtpd.controller import Controller
 
     class CountingHandler:
-        async def handle_DATA(self, server, session, envelope):
+        async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd calls handle_<SMTP verb>
             now = time.monotonic()
             with counter.get_lock():
                 if counter.value == 0:
@@ -133,7 +133,8 @@ def main() -> None:
             rates.append(rate)
             walls.append(received / wall)
             peaks.append(peak_kib / 1024)
-        print(f"  passage {run + 1} ({parallel} connexion{'s' if parallel > 1 else ''} SMTP) : {rate:.0f} courriels/s (premier→dernier reçu), "
+        print(f"  passage {run + 1} ({parallel} connexion{'s' if parallel > 1 else ''} SMTP) : "
+              f"{rate:.0f} courriels/s (premier→dernier reçu), "
               f"{received / wall:.0f}/s démarrage compris, mémoire max du worker {peak_kib / 1024:.0f} Mo")
     print(f"médiane : {statistics.median(rates):.0f} courriels/s reçus par le serveur SMTP local "
           f"({statistics.median(walls):.0f}/s démarrage du processus compris) pour {queued} invitations, "

@@ -25,7 +25,7 @@ DEPARTEMENTS = ["16", "17", "79", "86"]
 
 
 def synthetic_rows(size: int) -> list[list[str]]:
-    from bilan.roster.uai import make_uai
+    from bilan.uai import make_uai
 
     rows = []
     for index in range(size):
@@ -61,23 +61,23 @@ def main() -> None:
     def empty_database():
         with connection.cursor() as cursor:
             for model in (Mandate, Referent, School, Departement, Academie):
-                cursor.execute(f"DELETE FROM {model._meta.db_table}")
+                cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608  our own models' table names
 
     print(f"{'size':>7} {'format':>6} {'read s':>8} {'validate s':>10} {'import s':>9} {'re-import s':>11}")
     for size in [int(text) for text in args.sizes.split(",")]:
         rows = synthetic_rows(size)
         for fmt in ("csv", "xlsx", "ods"):
             path = write(workdir / f"roster-{size}.{fmt}", rows)
-            read = median_seconds(lambda: read_table(path), args.runs)
+            read = median_seconds(lambda path=path: read_table(path), args.runs)
             table = read_table(path)
-            validate = median_seconds(lambda: validate_roster(table), args.runs)
+            validate = median_seconds(lambda table=table: validate_roster(table), args.runs)
 
-            def fresh_import():
+            def fresh_import(path=path, size=size):
                 report = import_roster(path, academie="poitiers")
                 assert report.ok and report.mandates.created == size, report.problems[:3]
 
             first = median_seconds(fresh_import, args.runs, setup=empty_database)
-            again = median_seconds(lambda: import_roster(path, academie="poitiers"), args.runs)
+            again = median_seconds(lambda path=path: import_roster(path, academie="poitiers"), args.runs)
             print(f"{size:>7} {fmt:>6} {read:>8.2f} {validate:>10.2f} {first:>9.2f} {again:>11.2f}", flush=True)
 
 

@@ -7,6 +7,10 @@ credentials, container secrets).
 """
 
 import os
+from collections.abc import Callable
+from typing import TypeVar
+
+Number = TypeVar("Number", int, float)
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -39,24 +43,23 @@ def env_bool(name: str, default: bool = False) -> bool:
     raise ConfigurationError(f"{name}={raw!r} is not a boolean (use true/false, 1/0, yes/no, on/off)")
 
 
-def env_int(name: str, default: int) -> int:
+def _env_number(name: str, default: Number, convert: Callable[[str], Number], what: str) -> Number:
+    """``convert(raw)`` of the variable; ``default`` when unset or blank; refused when it does not convert."""
     raw = os.environ.get(name)
     if raw is None or raw.strip() == "":
         return default
     try:
-        return int(raw)
+        return convert(raw)
     except ValueError as error:
-        raise ConfigurationError(f"{name}={raw!r} is not an integer") from error
+        raise ConfigurationError(f"{name}={raw!r} is not {what}") from error
+
+
+def env_int(name: str, default: int) -> int:
+    return _env_number(name, default, int, "an integer")
 
 
 def env_float(name: str, default: float) -> float:
-    raw = os.environ.get(name)
-    if raw is None or raw.strip() == "":
-        return default
-    try:
-        return float(raw)
-    except ValueError as error:
-        raise ConfigurationError(f"{name}={raw!r} is not a number") from error
+    return _env_number(name, default, float, "a number")
 
 
 def env_list(name: str, default: list[str]) -> list[str]:

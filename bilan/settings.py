@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bilan.results",
     "bilan.reports",
     "bilan.commentary",
+    "bilan.dashboard",
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
@@ -49,7 +50,6 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -101,15 +101,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "core:login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "core:login"
 
+# The interface is French only and Bilan ships no translation catalogue of
+# its own; USE_I18N stays on so that Django's and django-dsfr's own strings
+# (form errors, dates) come from their French catalogues, whatever language
+# the browser asks for (hence no LocaleMiddleware).
 LANGUAGE_CODE = "fr"
-LANGUAGES = [("fr", "Français"), ("en", "English")]
+LANGUAGES = [("fr", "Français")]
 TIME_ZONE = env_str("TIME_ZONE", "Europe/Paris")
 USE_I18N = True
 USE_TZ = True
-LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "/static/"
 # Unset: whitenoise serves static files straight from the packages; set it

@@ -15,4 +15,5 @@ urlpatterns = [
     path("campagnes/", include("bilan.surveys.urls_exports")),
     path("api/", include("bilan.api.urls")),
     path("", include("bilan.core.urls")),
+    path("", include("bilan.dashboard.urls")),
 ]

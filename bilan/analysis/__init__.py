@@ -5,13 +5,6 @@ from whole columns); :func:`analyse` returns :class:`CampaignResults`, plain
 dataclasses whose ``to_dict()`` is the JSON shape of ``docs/results-json.md``.
 """
 
-from bilan.analysis.table import (  # noqa: F401
-    SCHOOL_TYPES,
-    AnalysisError,
-    AnswerTable,
-    answer_columns,
-    column_name,
-)
 from bilan.analysis.engine import analyse  # noqa: F401
 from bilan.analysis.results import (  # noqa: F401
     Base,
@@ -30,10 +23,11 @@ from bilan.analysis.stats import (  # noqa: F401
     wilson_interval,
 )
 from bilan.analysis.suppression import suppress_table  # noqa: F401
-from bilan.analysis.weighting import poststratification  # noqa: F401
-from bilan.analysis.export import (  # noqa: F401
-    BREAKDOWN_COLUMNS,
-    RESULT_COLUMNS,
-    breakdown_rows,
-    result_rows,
+from bilan.analysis.table import (  # noqa: F401
+    SCHOOL_TYPES,
+    AnalysisError,
+    AnswerTable,
+    answer_columns,
+    column_name,
 )
+from bilan.analysis.weighting import poststratification  # noqa: F401

@@ -12,7 +12,8 @@ other queries.
 from __future__ import annotations
 
 import math
-from typing import Any, Mapping, Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import polars as pl
@@ -51,14 +52,13 @@ from bilan.analysis.table import (
     column_name,
 )
 from bilan.analysis.weighting import poststratification
-from bilan.questionnaire.schema import Condition, Question, QuestionType, Questionnaire
+from bilan.questionnaire.schema import Condition, Question, Questionnaire, QuestionType
+from bilan.vocabularies import SCHOOL_TYPE_STRATUM_LABELS, UNKNOWN
 
 CELL_COLUMN = "_cell"
 DIMENSIONS = ("school_type", "departement_code")
 MAX_NUMBER_DISTRIBUTION = 30
 KEY_CHUNK = 24
-SCHOOL_TYPE_LABELS_FR = {"college": "Collège", "lycee": "Lycée", "lp": "Lycée professionnel",
-                         "erea": "EREA", "other": "Autre", "unknown": "Non renseigné"}
 
 Roster = Mapping[tuple[str, str], int]
 GridGroups = Mapping[str, Mapping[str, Sequence[str]]]
@@ -360,7 +360,7 @@ class _Builder:
         self.weight_vector = None
         self.notes: list[str] = []
         if weights == "poststrat" and self.roster is not None and self.n:
-            self.weighting = poststratification(self._sample_by_cell(), self.roster, SCHOOL_TYPE_LABELS_FR)
+            self.weighting = poststratification(self._sample_by_cell(), self.roster, SCHOOL_TYPE_STRATUM_LABELS)
             self.weight_vector = np.array([self.weighting.weights.get(self._cell_key(c), 0.0)
                                            for c in range(cube.n_cells)])
         elif weights == "poststrat" and self.roster is None:
@@ -368,7 +368,7 @@ class _Builder:
 
     def _cell_key(self, cell: int) -> tuple[str, str]:
         st, dep = divmod(cell, self.cube.n_dep)
-        departements = self.table.departements or ("unknown",)
+        departements = self.table.departements or (UNKNOWN,)
         return self.table.school_types[st], departements[dep]
 
     def _sample_by_cell(self) -> dict[tuple[str, str], int]:
@@ -376,7 +376,9 @@ class _Builder:
 
     def build(self) -> CampaignResults:
         questions = [self._question(q) for q in self.questionnaire.questions]
-        by = {dim: {level: int(n) for level, n in zip(self.levels[dim], self.cube.by_stratum(dim, "respondents"))}
+        # strict=False: with no response there is no departement level, yet the cube keeps one (empty) column.
+        by = {dim: {level: int(n)
+                    for level, n in zip(self.levels[dim], self.cube.by_stratum(dim, "respondents"), strict=False)}
               for dim in DIMENSIONS}
         weighting = None
         if self.weighting is not None:

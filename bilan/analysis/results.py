@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bilan.lookup import find
+
 RESULTS_FORMAT = "bilan-results/1"
 
 
@@ -131,16 +133,10 @@ class QuestionResult:
     notes: list[str] = field(default_factory=list)
 
     def option(self, code: str) -> Estimate:
-        for option in self.options:
-            if option.code == code:
-                return option
-        raise KeyError(code)
+        return find(self.options, code)
 
     def row(self, code: str) -> GridRow:
-        for row in self.rows:
-            if row.code == code:
-                return row
-        raise KeyError(code)
+        return find(self.rows, code)
 
     def breakdown(self, dimension: str, grid_row: str | None = None) -> Breakdown:
         for breakdown in self.breakdowns:
@@ -192,10 +188,7 @@ class CampaignResults:
     notes: list[str] = field(default_factory=list)
 
     def question(self, code: str) -> QuestionResult:
-        for question in self.questions:
-            if question.code == code:
-                return question
-        raise KeyError(code)
+        return find(self.questions, code)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (``docs/results-json.md``); json.dumps-ready."""

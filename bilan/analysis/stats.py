@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
-from decimal import ROUND_HALF_UP, Decimal
+
+# Re-exported: results are rounded for display exactly as the report writes them.
+from bilan.french import round_half_up  # noqa: F401
 
 Z95 = 1.959963984540054  # two-sided 95 % quantile of the normal law
 SIGNIFICANCE_LEVEL = 0.05
@@ -57,13 +59,6 @@ def two_means_test(mean_1: float, variance_1: float, n_1: int,
 def percent(count: float, base: float) -> float | None:
     """Exact percentage (0–100) or None when the base is empty."""
     return 100.0 * count / base if base else None
-
-
-def round_half_up(value: float, digits: int = 0) -> float | int:
-    """Round for display the way people do by hand: 32.5 → 33, 0.125 → 0.13 (2 digits)."""
-    quantum = Decimal(1).scaleb(-digits)
-    rounded = Decimal(repr(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    return int(rounded) if digits == 0 else float(rounded)
 
 
 def percent_rounded(count: int, base: int) -> int | None:

@@ -26,7 +26,7 @@ table is protected on its own.
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 
 def suppress_table(counts: Sequence[Sequence[int]], row_bases: Sequence[int], threshold: int) -> list[list[bool]]:

@@ -31,15 +31,16 @@ school type, ``_dep`` for the département) with their labels kept in
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any
 
 import polars as pl
 
-from bilan.questionnaire.schema import Question, QuestionType, Questionnaire
+from bilan.questionnaire.schema import Question, Questionnaire, QuestionType
+from bilan.vocabularies import SCHOOL_TYPE_CODES as SCHOOL_TYPES
+from bilan.vocabularies import UNKNOWN as UNKNOWN_STRATUM
 
-SCHOOL_TYPES = ("college", "lycee", "lp", "erea", "other")
-UNKNOWN_STRATUM = "unknown"
 SCHOOL_TYPE_COLUMN = "_st"
 DEPARTEMENT_COLUMN = "_dep"
 STRATA_KEYS = ("school_type", "departement_code")
@@ -95,7 +96,7 @@ class AnswerTable:
 
     # ------------------------------------------------------------------ records
     @classmethod
-    def from_records(cls, questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]]) -> "AnswerTable":
+    def from_records(cls, questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]]) -> AnswerTable:
         """Build the table from ``{"answers": {...}, "school_type": ..., "departement_code": ...}``.
 
         Values follow ``bilan.questionnaire.schema``. Keys of unknown questions
@@ -132,7 +133,7 @@ class AnswerTable:
 
     # ------------------------------------------------------------------ columns
     @classmethod
-    def from_columns(cls, questionnaire: Questionnaire, columns: pl.DataFrame | Mapping[str, Any]) -> "AnswerTable":
+    def from_columns(cls, questionnaire: Questionnaire, columns: pl.DataFrame | Mapping[str, Any]) -> AnswerTable:
         """Build the table from whole columns (fast path for imports and benchmarks).
 
         ``columns`` holds ``school_type`` and ``departement_code`` (strings) and
@@ -160,7 +161,7 @@ class AnswerTable:
 
     # ------------------------------------------------------------------ strata
     @classmethod
-    def _with_strata(cls, frame: pl.DataFrame, school_types: list[str], departements: list[str]) -> "AnswerTable":
+    def _with_strata(cls, frame: pl.DataFrame, school_types: list[str], departements: list[str]) -> AnswerTable:
         st_levels = _stratum_levels(school_types, SCHOOL_TYPES)
         dep_levels = _stratum_levels(departements)
         st_index = {level: i for i, level in enumerate(st_levels)}
@@ -174,7 +175,7 @@ class AnswerTable:
 
     @classmethod
     def _with_strata_series(cls, frame: pl.DataFrame, school_type: pl.Series,
-                            departement: pl.Series) -> "AnswerTable":
+                            departement: pl.Series) -> AnswerTable:
         def encode(series: pl.Series, preferred: Sequence[str], name: str):
             series = series.cast(pl.String).str.strip_chars().fill_null("")
             series = series.replace("", UNKNOWN_STRATUM)
@@ -282,7 +283,8 @@ def _convert_column(question: Question, name: str, series: pl.Series) -> pl.Seri
             series = series.cast(pl.String)
             unknown = series.drop_nulls().filter(~series.drop_nulls().is_in(list(codes))).unique().to_list()
             if unknown:
-                raise AnalysisError(f"colonne {name} : choix inconnus " + ", ".join(f"« {u} »" for u in sorted(unknown)))
+                raise AnalysisError(f"colonne {name} : choix inconnus "
+                                    + ", ".join(f"« {u} »" for u in sorted(unknown)))
             return series.replace_strict({c: i for i, c in enumerate(codes)}, default=None,
                                          return_dtype=target).alias(name)
         if not dtype.is_integer():

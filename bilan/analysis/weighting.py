@@ -12,8 +12,10 @@ says so in French. Respondents from a cell absent from the roster get weight 0
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Mapping
+
+from bilan.vocabularies import SCHOOL_TYPE_STRATUM_LABELS, departement_label
 
 Cell = tuple[str, str]
 
@@ -33,12 +35,15 @@ class Weighting:
 
 def poststratification(sample: Mapping[Cell, int], population: Mapping[Cell, int],
                        labels: Mapping[str, str] | None = None) -> Weighting:
-    """Weights for respondents counted by cell in ``sample`` against the roster ``population``."""
-    labels = labels or {}
+    """Weights for respondents counted by cell in ``sample`` against the roster ``population``.
+
+    ``labels`` name the school types in the notes (by default, the vocabulary's).
+    """
+    labels = SCHOOL_TYPE_STRATUM_LABELS if labels is None else labels
     notes: list[str] = []
 
     def name(cell: Cell) -> str:
-        return f"{labels.get(cell[0], cell[0])} × {cell[1]}"
+        return f"{labels.get(cell[0], cell[0])} × {departement_label(cell[1])}"
 
     populated = {cell: int(size) for cell, size in population.items() if size and size > 0}
     groups: list[list[Cell]] = []
@@ -65,8 +70,8 @@ def poststratification(sample: Mapping[Cell, int], population: Mapping[Cell, int
         notes.append(f"{n} répondant(s) de {name(cell)}, absent du référentiel : non pondéré(s)")
     covered_population = sum(populated[cell] for group in groups for cell in group)
     covered_sample = sum(sample.get(cell, 0) for group in groups for cell in group)
-    weights: dict[Cell, float] = {cell: 0.0 for cell in outside}
-    expansion: dict[Cell, float] = {cell: 0.0 for cell in outside}
+    weights: dict[Cell, float] = dict.fromkeys(outside, 0.0)
+    expansion: dict[Cell, float] = dict.fromkeys(outside, 0.0)
     for group in groups:
         n_g = sum(sample.get(cell, 0) for cell in group)
         big_n = sum(populated[cell] for cell in group)

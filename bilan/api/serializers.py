@@ -2,7 +2,6 @@
 
 from rest_framework import serializers
 
-from bilan.roster.models import SchoolType
 from bilan.surveys.models import Campaign, CampaignState
 
 
@@ -31,8 +30,10 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 
 class RateRowSerializer(serializers.Serializer):
-    stratum = serializers.CharField(help_text="code du type d'établissement ou du département")
-    label = serializers.CharField()
+    # The code travels with the row from the participation figures; it is never read back from the label.
+    stratum = serializers.CharField(source="code", help_text="code du type d'établissement ou du département "
+                                                             "(unknown : non renseigné)")
+    label = serializers.CharField(help_text="libellé affiché, ex. « Collège », « 86 – Vienne »")
     invited = serializers.IntegerField()
     submitted = serializers.IntegerField()
     rate = serializers.FloatField(allow_null=True, help_text="part (0 à 1) des invité·es ayant répondu")
@@ -64,6 +65,3 @@ class ReportVersionSerializer(ReportVersionSummarySerializer):
 
 class ErrorSerializer(serializers.Serializer):
     detail = serializers.CharField()
-
-
-SCHOOL_TYPES = SchoolType.values

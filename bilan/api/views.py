@@ -20,8 +20,9 @@ from bilan.api.serializers import (
     ReportVersionSerializer,
     ReportVersionSummarySerializer,
 )
-from bilan.core.permissions import academies_of, campaign_for
+from bilan.core.permissions import academies_of
 from bilan.roster.models import SchoolType
+from bilan.surveys.access import campaign_for
 from bilan.surveys.models import Campaign
 
 NOT_FOUND = {404: ErrorSerializer, 401: ErrorSerializer}
@@ -36,7 +37,8 @@ def _campaign(request, slug) -> Campaign:
     return campaign_for(request.user, slug)
 
 
-@extend_schema(tags=["campagnes"], summary="Campagnes visibles par le compte", responses={200: CampaignSerializer(many=True), 401: ErrorSerializer})
+@extend_schema(tags=["campagnes"], summary="Campagnes visibles par le compte",
+               responses={200: CampaignSerializer(many=True), 401: ErrorSerializer})
 class CampaignList(generics.ListAPIView):
     serializer_class = CampaignSerializer
     pagination_class = None
@@ -59,22 +61,16 @@ class ParticipationView(APIView):
 
         campaign = _campaign(request, slug)
         figures = participation(campaign)
-        type_codes = {label: code for code, label in SchoolType.choices}
         data = {
             "campaign": campaign.slug, "invited": figures.invited, "opened": figures.opened,
             "started": figures.started, "submitted": figures.submitted, "rate": figures.rate,
             "previous_campaign": figures.previous.slug if figures.previous else None,
             "previous_rate_same_day": figures.previous_rate_same_day,
             "previous_final_rate": figures.previous_final_rate,
-            "by_school_type": [_rate(type_codes.get(row.label, row.label), row) for row in figures.by_school_type],
-            "by_departement": [_rate(row.label.split(" ", 1)[0], row) for row in figures.by_departement],
+            "by_school_type": figures.by_school_type,
+            "by_departement": figures.by_departement,
         }
         return Response(ParticipationSerializer(data).data)
-
-
-def _rate(code, row):
-    return {"stratum": code, "label": row.label, "invited": row.invited, "submitted": row.submitted,
-            "rate": row.rate}
 
 
 class ResultsFilter(serializers.Serializer):

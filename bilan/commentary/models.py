@@ -57,6 +57,10 @@ class ThemeDecision(models.Model):
         constraints = [models.UniqueConstraint(fields=["response", "question_code", "theme_code"],
                                                name="theme_decision_unique")]
 
+    def __str__(self):
+        verdict = "dans" if self.include else "hors de"
+        return f"réponse {self.response_id}, {self.question_code} : {verdict} « {self.theme_code} »"
+
 
 class PublishedQuote(models.Model):
     """A comment marked for publication, with its pseudonymised text frozen at marking time."""
@@ -74,6 +78,9 @@ class PublishedQuote(models.Model):
         ordering = ["marked_at", "id"]
         constraints = [models.UniqueConstraint(fields=["response", "question_code"], name="published_quote_unique")]
 
+    def __str__(self):
+        return f"citation de la réponse {self.response_id}, {self.question_code}"
+
 
 class DismissedSuggestion(models.Model):
     """A suggested theme the team dismissed: not proposed again for that question."""
@@ -89,6 +96,9 @@ class DismissedSuggestion(models.Model):
         constraints = [models.UniqueConstraint(fields=["questionnaire_code", "question_code", "label"],
                                                name="dismissed_suggestion_unique")]
 
+    def __str__(self):
+        return f"« {self.label} » écartée ({self.questionnaire_code}, {self.question_code})"
+
 
 class DigestCache(models.Model):
     """The automatic pass of one campaign, kept while answers, themes and decisions are unchanged."""
@@ -97,3 +107,6 @@ class DigestCache(models.Model):
     fingerprint = models.CharField(max_length=64)
     data = models.JSONField(default=dict)
     computed_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"passe automatique de la campagne {self.campaign_id}"

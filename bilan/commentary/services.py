@@ -12,22 +12,32 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Iterable
 
 import yaml
 from django.db import transaction
 from django.db.models import Q
 
-from bilan.comments import (
-    Codebook, CodebookError, Comment, Decision, Person, Pseudonymiser, Theme, assign,
-    default_embedder, suggest_themes, summarise,
-)
 from bilan.commentary.models import DigestCache, DismissedSuggestion, PublishedQuote, ThemeDecision, ThemeRecord
+from bilan.comments import (
+    Codebook,
+    CodebookError,
+    Comment,
+    Decision,
+    Person,
+    Pseudonymiser,
+    Theme,
+    assign,
+    default_embedder,
+    suggest_themes,
+    summarise,
+)
+from bilan.french import NBSP
 from bilan.questionnaire.schema import QuestionType
 from bilan.roster.models import Referent, School
-from bilan.surveys.models import Campaign, Response, ResponseStatus
+from bilan.surveys.models import Response, ResponseStatus
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
 QUOTES_PER_THEME = 2
@@ -82,7 +92,8 @@ def comment_digest(campaign) -> dict[str, QuestionDigest]:
         themes = []
         for row in data["themes"]:
             marked_here = [q.text for q in marked
-                           if q.theme_code == row["code"] or (not q.theme_code and q.response_id in members.get(row["code"], ()))]
+                           if q.theme_code == row["code"]
+                           or (not q.theme_code and q.response_id in members.get(row["code"], ()))]
             quotes = list(dict.fromkeys([*marked_here, *row["quotes"]]))
             if marked_here:
                 quotes = quotes[:max(len(marked_here), QUOTES_PER_THEME)]
@@ -126,19 +137,20 @@ def import_codebook(questionnaire_code: str, data: dict, *, replace: bool = Fals
         raw = dict(raw) if isinstance(raw, dict) else raw
         codes = raw.pop("questions", []) if isinstance(raw, dict) else []
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise CodebookError(f"Thème n°\u00a0{position}\u00a0: « questions » doit être une liste de codes de questions.")
+            raise CodebookError(
+                f"Thème n°{NBSP}{position}{NBSP}: « questions » doit être une liste de codes de questions.")
         core_themes.append(raw)
         questions.append(codes)
     codebook = Codebook.from_dict({**data, "themes": core_themes})  # validates, French errors
     with transaction.atomic():
         if replace:
             ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).delete()
-        for position, (theme, codes) in enumerate(zip(codebook.themes, questions)):
+        for position, (theme, codes) in enumerate(zip(codebook.themes, questions, strict=True)):
             ThemeRecord.objects.update_or_create(
                 questionnaire_code=questionnaire_code, code=theme.code,
-                defaults=dict(label=theme.label, description=theme.description, keywords=list(theme.keywords),
-                              examples=list(theme.examples), question_codes=codes, position=position,
-                              merged_into=""))
+                defaults={"label": theme.label, "description": theme.description, "keywords": list(theme.keywords),
+                          "examples": list(theme.examples), "question_codes": codes, "position": position,
+                          "merged_into": ""})
     return len(codebook)
 
 
@@ -232,7 +244,7 @@ _PSEUDONYMISERS: dict[tuple[int, str], Pseudonymiser] = {}
 def _roster_signature(academie_id: int) -> str:
     people, schools = _roster(academie_id)
     text = json.dumps([sorted((p.first, p.last) for p in people), sorted(schools)], ensure_ascii=False)
-    return hashlib.sha1(text.encode()).hexdigest()
+    return hashlib.sha1(text.encode(), usedforsecurity=False).hexdigest()
 
 
 def roster_pseudonymiser(academie_id: int) -> Pseudonymiser:
@@ -318,7 +330,7 @@ def _published_by_question(campaign) -> dict[str, list[PublishedQuote]]:
 def _check_comment(campaign, response_id: int, question_code: str) -> Response:
     response = Response.objects.filter(campaign=campaign, id=response_id).first()
     if response is None:
-        raise CommentaryError(f"Réponse n°\u00a0{response_id} introuvable dans cette campagne.")
+        raise CommentaryError(f"Réponse n°{NBSP}{response_id} introuvable dans cette campagne.")
     if question_code not in {q.code for q in free_text_questions(campaign)}:
         raise CommentaryError(f"La question « {question_code} » n'est pas une question à réponse libre.")
     return response
@@ -426,7 +438,7 @@ def mark_quote(campaign, response_id: int, question_code: str, theme_code: str =
     response = _check_comment(campaign, response_id, question_code)
     text = (response.answers or {}).get(question_code)
     if not isinstance(text, str) or not text.strip():
-        raise CommentaryError(f"La réponse n°\u00a0{response_id} n'a pas de commentaire à « {question_code} ».")
+        raise CommentaryError(f"La réponse n°{NBSP}{response_id} n'a pas de commentaire à « {question_code} ».")
     frozen = roster_pseudonymiser(campaign.academie_id).apply(text.strip())
     quote, _ = PublishedQuote.objects.update_or_create(
         response=response, question_code=question_code,
@@ -516,10 +528,3 @@ def question_comments(campaign, question_code: str) -> list[CommentRow]:
     return [CommentRow(c.id, pseudonymiser.apply(c.text), list(by_comment.get(c.id, {})), by_comment.get(c.id, {}),
                        c.id in published)
             for c in comments_of(campaign, question_code)]
-
-
-def campaign_by_slug(slug: str):
-    try:
-        return Campaign.objects.select_related("academie", "questionnaire").get(slug=slug)
-    except Campaign.DoesNotExist:
-        raise CommentaryError(f"Campagne « {slug} » introuvable.") from None

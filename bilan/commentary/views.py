@@ -4,11 +4,12 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
 
 from bilan.commentary import services
+from bilan.commentary.forms import ACTION_FORMS, MANAGE_FORMS, ActionChoiceForm
 from bilan.core.models import Role
-from bilan.core.permissions import has_role, staff_campaign_view
+from bilan.core.permissions import has_role
+from bilan.surveys.access import staff_campaign_view
 
 
 def _question(campaign, code):
@@ -27,6 +28,15 @@ def index(request, campaign):
 
 @staff_campaign_view()
 def question(request, campaign, question):
+    return _question_page(request, campaign, question)
+
+
+# Actions whose form sits on one comment of the page (the others are per theme or in « Gérer les thèmes »).
+ROW_ACTIONS = ("include", "exclude", "move", "mark", "unmark")
+
+
+def _question_page(request, campaign, question, failed=None):
+    """The question's page; ``failed``, a form the pilot sent and that was refused, shows with its errors."""
     schema_question = _question(campaign, question)
     digest = services.comment_digest(campaign)[question]
     rows = services.question_comments(campaign, question)
@@ -40,63 +50,81 @@ def question(request, campaign, question):
             by_theme.setdefault(code, []).append(row)
         if not row.themes:
             unassigned.append(row)
+    is_pilot = has_role(request.user, campaign.academie_id, Role.PILOT)
+    manage = {name: ACTION_FORMS[name](campaign, question) for name in MANAGE_FORMS} if is_pilot else {}
+    name = getattr(failed, "name", "")
+    posted = failed.data if failed is not None else {}
+    anchor = "erreurs"
+    if name in manage:
+        manage[name] = failed
+    elif name in ROW_ACTIONS:
+        # The refused form is drawn again where it was: on its comment, in its theme.
+        row = next((r for r in rows if str(r.response_id) == posted.get("response")), None)
+        if row is not None:
+            row.failed = failed
+            row.failed_theme = "" if name == "include" else posted.get("theme", "")
+            anchor = f"c-{row.failed_theme or 'sans-theme'}-{row.response_id}"
+    elif name == "split" and posted.get("theme") in by_theme:
+        anchor = f"scinder-{posted.get('theme')}"
+    split_theme = posted.get("theme") if name == "split" else None
     return render(request, "commentary/question.html", {
         "campaign": campaign, "question": schema_question, "digest": digest,
-        "themes": themes, "theme_blocks": [(t, by_theme.get(t.code, [])) for t in digest.themes],
-        "unassigned": unassigned, "is_pilot": has_role(request.user, campaign.academie_id, Role.PILOT),
+        "themes": themes, "unassigned": unassigned, "is_pilot": is_pilot, "manage": manage,
+        "theme_blocks": [(t, by_theme.get(t.code, []), failed if t.code == split_theme else None)
+                         for t in digest.themes],
+        "failed": failed, "failed_summary": _summary(failed, anchor),
     })
+
+
+def _summary(failed, anchor):
+    """The refused form's errors for the alert above the page; only the « Gérer les thèmes » forms
+    are drawn with their own field ids, the others are found at ``anchor``."""
+    if failed is None:
+        return []
+    return failed.error_summary(f"#{anchor}", link_fields=getattr(failed, "name", "") in MANAGE_FORMS)
 
 
 @staff_campaign_view()
 def suggestions(request, campaign, question):
+    return _suggestions_page(request, campaign, question)
+
+
+def _suggestions_page(request, campaign, question, failed=None):
+    """The suggested themes; ``failed``, a refused accept or dismiss form, shows on its suggestion."""
     schema_question = _question(campaign, question)
+    found = services.suggestions(campaign, question)
+    anchor = "erreurs"
+    if failed is not None:
+        posted = failed.data
+        for position, suggestion in enumerate(found, start=1):
+            same = (suggestion.label == posted.get("label") if failed.name == "dismiss"
+                    else [str(i) for i in suggestion.member_ids] == posted.getlist("members"))
+            if same:
+                suggestion.failed = failed
+                anchor = f"suggestion-{position}"
+                break
     return render(request, "commentary/suggestions.html", {
-        "campaign": campaign, "question": schema_question,
-        "suggestions": services.suggestions(campaign, question),
+        "campaign": campaign, "question": schema_question, "suggestions": found,
         "is_pilot": has_role(request.user, campaign.academie_id, Role.PILOT),
+        "failed": failed, "failed_summary": _summary(failed, anchor),
     })
 
 
-ACTIONS = {
-    "include": lambda c, q, p, u: services.decide(c, int(p["response"]), q, p["theme"], True, u),
-    "exclude": lambda c, q, p, u: services.decide(c, int(p["response"]), q, p["theme"], False, u),
-    "move": lambda c, q, p, u: services.move_comment(c, int(p["response"]), q, p["theme"], p["target"], u),
-    "mark": lambda c, q, p, u: services.mark_quote(c, int(p["response"]), q, p.get("theme", ""), u),
-    "unmark": lambda c, q, p, u: services.unmark_quote(c, int(p["response"]), q),
-    "rename": lambda c, q, p, u: services.rename_theme(
-        c.questionnaire.code, p["theme"], p["label"], description=p.get("description"),
-        keywords=p["keywords"].split(",") if "keywords" in p else None),
-    "merge": lambda c, q, p, u: services.merge_themes(c.questionnaire.code, p["theme"], p["target"]),
-    "create": lambda c, q, p, u: services.create_theme(
-        c.questionnaire.code, p["label"], description=p.get("description", ""),
-        keywords=[k for k in p.get("keywords", "").split(",") if k.strip()], question_codes=[q]),
-    "split": lambda c, q, p, u: services.split_theme(
-        c, p["theme"], p["label"], [(int(r), q) for r in p.getlist("responses")], u),
-    "accept": lambda c, q, p, u: services.accept_suggestion(c, q, p["label"], p.getlist("members"), u),
-    "dismiss": lambda c, q, p, u: services.dismiss_suggestion(c, q, p["label"]),
-}
-
-DONE = {
-    "include": "Commentaire ajouté au thème.", "exclude": "Commentaire retiré du thème.",
-    "move": "Commentaire déplacé.", "mark": "Citation retenue pour publication (texte pseudonymisé figé).",
-    "unmark": "Citation retirée de la publication.", "rename": "Thème modifié.", "merge": "Thèmes fusionnés.",
-    "create": "Thème créé.", "split": "Thème scindé.", "accept": "Suggestion acceptée : thème créé.",
-    "dismiss": "Suggestion écartée.",
-}
-
-
-@require_POST
-@staff_campaign_view(needed=Role.PILOT)
+@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
 def action(request, campaign, question):
     _question(campaign, question)
-    name = request.POST.get("action", "")
-    if name not in ACTIONS:
-        messages.error(request, f"Action « {name} » inconnue.")
-    else:
+    chooser = ActionChoiceForm(request.POST)
+    if not chooser.is_valid():
+        return _question_page(request, campaign, question, failed=chooser)
+    form = ACTION_FORMS[chooser.cleaned_data["action"]](campaign, question, data=request.POST)
+    if form.is_valid():
         try:
-            ACTIONS[name](campaign, question, request.POST, request.user)
-            messages.success(request, DONE[name])
-        except (services.CommentaryError, KeyError, ValueError) as error:
-            text = str(error) if isinstance(error, services.CommentaryError) else "Formulaire incomplet ou invalide."
-            messages.error(request, text)
-    return redirect(reverse("commentary:question", args=[campaign.slug, question]) + request.POST.get("anchor", ""))
+            form.perform(request.user)
+        except services.CommentaryError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, form.done)
+            return redirect(reverse("commentary:question", args=[campaign.slug, question]) + form.anchor())
+    if form.page == "suggestions":
+        return _suggestions_page(request, campaign, question, failed=form)
+    return _question_page(request, campaign, question, failed=form)

@@ -16,8 +16,9 @@ written apart from the test set (labelled.yaml), so that the test figure is not 
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 import numpy as np
 
@@ -77,7 +78,7 @@ def _same_word(token: Token, stem: str, key: str) -> bool:
 
 def _match_spans(keyword: Keyword, content: Sequence[Token]) -> list[tuple[int, ...]]:
     """Token positions of each occurrence of a keyword (words in order, small gaps allowed)."""
-    words = list(zip(keyword.lemmas, keyword.keys or keyword.lemmas))
+    words = list(zip(keyword.lemmas, keyword.keys or keyword.lemmas, strict=True))
     spans = []
     for start, token in enumerate(content):
         if not _same_word(token, *words[0]):

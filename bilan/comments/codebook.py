@@ -17,6 +17,9 @@ import re
 from dataclasses import dataclass, field, replace
 from typing import Any
 
+from bilan.french import NBSP
+from bilan.lookup import find
+
 from .normalise import NEGATION_WORDS, analyse
 
 __all__ = ["Codebook", "CodebookError", "Comment", "Keyword", "Theme"]
@@ -47,7 +50,7 @@ class Keyword:
     keys: tuple[str, ...] = ()  # folded lemmas of the same words
 
     @classmethod
-    def parse(cls, source: str) -> "Keyword":
+    def parse(cls, source: str) -> Keyword:
         text = source.strip()
         exclusion = text.startswith("-")
         if exclusion:
@@ -111,21 +114,21 @@ class Codebook:
         object.__setattr__(self, "themes", tuple(self.themes))
         seen: set[str] = set()
         for position, theme in enumerate(self.themes, start=1):
-            where = f"Thème n°\u00a0{position}"
+            where = f"Thème n°{NBSP}{position}"
             if not isinstance(theme.code, str) or not _CODE_RE.match(theme.code):
                 raise CodebookError(
-                    f"{where}\u00a0: le code « {theme.code} » doit être fait de minuscules, chiffres, "
+                    f"{where}{NBSP}: le code « {theme.code} » doit être fait de minuscules, chiffres, "
                     "« - » ou « _ »."
                 )
             if theme.code in seen:
-                raise CodebookError(f"{where}\u00a0: le code « {theme.code} » est déjà utilisé.")
+                raise CodebookError(f"{where}{NBSP}: le code « {theme.code} » est déjà utilisé.")
             seen.add(theme.code)
             if not str(theme.label).strip():
-                raise CodebookError(f"{where} (« {theme.code} »)\u00a0: le libellé est obligatoire.")
+                raise CodebookError(f"{where} (« {theme.code} »){NBSP}: le libellé est obligatoire.")
             for keyword in theme.keywords:
                 if not isinstance(keyword, str) or not Keyword.parse(keyword).lemmas:
                     raise CodebookError(
-                        f"{where} (« {theme.code} »)\u00a0: le mot-clé « {keyword} » est vide "
+                        f"{where} (« {theme.code} »){NBSP}: le mot-clé « {keyword} » est vide "
                         "ou ne contient que des mots vides."
                     )
 
@@ -136,25 +139,17 @@ class Codebook:
         return len(self.themes)
 
     def theme(self, code: str) -> Theme:
-        for theme in self.themes:
-            if theme.code == code:
-                return theme
-        raise KeyError(code)
+        return find(self.themes, code)
 
     @property
     def codes(self) -> list[str]:
         return [t.code for t in self.themes]
 
-    def without(self, *codes: str) -> "Codebook":
+    def without(self, *codes: str) -> Codebook:
         """The same codebook minus some themes."""
         return replace(self, themes=tuple(t for t in self.themes if t.code not in codes))
 
-    def with_theme(self, theme: Theme) -> "Codebook":
-        """The codebook with one theme added (or replaced, if the code exists)."""
-        kept = tuple(t for t in self.themes if t.code != theme.code)
-        return replace(self, themes=kept + (theme,))
-
-    def carry_over(self, school_year: str, examples: dict[str, list[str]] | None = None) -> "Codebook":
+    def carry_over(self, school_year: str, examples: dict[str, list[str]] | None = None) -> Codebook:
         """Next year's codebook: same themes and codes, optionally enriched with this year's examples.
 
         ``examples`` maps a theme code to pseudonymised quotes that will serve as references.
@@ -175,7 +170,7 @@ class Codebook:
         return data
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> "Codebook":
+    def from_dict(cls, data: dict[str, Any]) -> Codebook:
         """Build a codebook from a YAML-able dict, with French errors naming the faulty theme."""
         if not isinstance(data, dict):
             raise CodebookError("Le livre de codes doit être un dictionnaire avec une clé « themes ».")
@@ -184,20 +179,20 @@ class Codebook:
             raise CodebookError("Le livre de codes doit contenir une liste « themes ».")
         themes = []
         for position, raw in enumerate(raw_themes, start=1):
-            where = f"Thème n°\u00a0{position}"
+            where = f"Thème n°{NBSP}{position}"
             if not isinstance(raw, dict):
-                raise CodebookError(f"{where}\u00a0: un thème doit être un dictionnaire (code, label…).")
+                raise CodebookError(f"{where}{NBSP}: un thème doit être un dictionnaire (code, label…).")
             unknown = set(raw) - {"code", "label", "description", "keywords", "examples"}
             if unknown:
-                raise CodebookError(f"{where}\u00a0: clé inconnue « {sorted(unknown)[0]} ».")
+                raise CodebookError(f"{where}{NBSP}: clé inconnue « {sorted(unknown)[0]} ».")
             for key in ("code", "label"):
                 if not raw.get(key):
-                    raise CodebookError(f"{where}\u00a0: la clé « {key} » est obligatoire.")
+                    raise CodebookError(f"{where}{NBSP}: la clé « {key} » est obligatoire.")
             for key in ("keywords", "examples"):
                 value = raw.get(key, [])
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise CodebookError(
-                        f"{where} (« {raw['code']} »)\u00a0: « {key} » doit être une liste de textes."
+                        f"{where} (« {raw['code']} »){NBSP}: « {key} » doit être une liste de textes."
                     )
             themes.append(
                 Theme(

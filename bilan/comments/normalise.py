@@ -17,15 +17,15 @@ import simplemma
 import snowballstemmer
 
 __all__ = [
+    "NEGATION_WORDS",
+    "STOP_WORDS",
     "Token",
     "analyse",
     "content_lemmas",
     "content_stems",
     "fold",
-    "stem",
     "normalise",
-    "NEGATION_WORDS",
-    "STOP_WORDS",
+    "stem",
 ]
 
 # Words that open or close a French negation. They are never dropped as stop
@@ -40,22 +40,25 @@ _PREFIX_NEGATORS = frozenset({"sans", "aucun", "aucune", "non", "pas", "jamais"}
 _DETERMINERS = frozenset({"de", "du", "des", "le", "la", "les", "un", "une", "assez", "trop", "beaucoup", "tant"})
 
 STOP_WORDS = frozenset(
-    """
-    a à ai aie aient aies ait al alors as au aucuns aupres auquel aura aurai auraient aurais aurait
-    auras aurez auriez aurions aurons auront aussi autre autres aux auxquelles auxquels avaient
-    avais avait avant avec avez aviez avions avoir avons ayant ayez ayons bah bien c ca car ce ceci
-    cela celle celles celui cependant certain certaine certaines certains ces cet cette ceux chaque
-    chez ci comme comment d dans de des desquelles desquels deja donc dont du duquel durant elle
-    elles en encore entre es est et etaient etais etait etant ete etes etiez etions etre eu eue eues
-    eurent eus eusse eut eux faire fais fait font furent fus fut ici il ils j je jusqu jusque l la
-    laquelle le lequel les lesquelles lesquels leur leurs lors lorsqu lorsque lui m ma mais me meme
-    memes mes moi mon n nos notre nous on ont ou par parce parfois pendant peu peut peuvent pour
-    pourquoi puis qu quand que quel quelle quelles quels qui quoi s sa se selon ses si sien soi
-    soient sois soit sommes son sont sous suis sur t ta te tel telle tels tes toi ton tous tout toute
-    toutes tres tu un une unes uns vers voici voila vos votre vous y etc ceci cela ça là ou oui
-    avoir etre aller devoir pouvoir falloir vouloir beaucoup trop tant autant assez deux trois
-    lui leur celui chose cas fois an annee aujourd'hui mieux moins souvent toujours deja
-    """.split()
+    ["a", "à", "ai", "aie", "aient", "aies", "ait", "al", "alors", "as", "au", "aucuns", "aupres", "auquel", "aura",
+     "aurai", "auraient", "aurais", "aurait", "auras", "aurez", "auriez", "aurions", "aurons", "auront", "aussi",
+     "autre", "autres", "aux", "auxquelles", "auxquels", "avaient", "avais", "avait", "avant", "avec", "avez", "aviez",
+     "avions", "avoir", "avons", "ayant", "ayez", "ayons", "bah", "bien", "c", "ca", "car", "ce", "ceci", "cela",
+     "celle", "celles", "celui", "cependant", "certain", "certaine", "certaines", "certains", "ces", "cet", "cette",
+     "ceux", "chaque", "chez", "ci", "comme", "comment", "d", "dans", "de", "des", "desquelles", "desquels", "deja",
+     "donc", "dont", "du", "duquel", "durant", "elle", "elles", "en", "encore", "entre", "es", "est", "et", "etaient",
+     "etais", "etait", "etant", "ete", "etes", "etiez", "etions", "etre", "eu", "eue", "eues", "eurent", "eus", "eusse",
+     "eut", "eux", "faire", "fais", "fait", "font", "furent", "fus", "fut", "ici", "il", "ils", "j", "je", "jusqu",
+     "jusque", "l", "la", "laquelle", "le", "lequel", "les", "lesquelles", "lesquels", "leur", "leurs", "lors",
+     "lorsqu", "lorsque", "lui", "m", "ma", "mais", "me", "meme", "memes", "mes", "moi", "mon", "n", "nos", "notre",
+     "nous", "on", "ont", "ou", "par", "parce", "parfois", "pendant", "peu", "peut", "peuvent", "pour", "pourquoi",
+     "puis", "qu", "quand", "que", "quel", "quelle", "quelles", "quels", "qui", "quoi", "s", "sa", "se", "selon", "ses",
+     "si", "sien", "soi", "soient", "sois", "soit", "sommes", "son", "sont", "sous", "suis", "sur", "t", "ta", "te",
+     "tel", "telle", "tels", "tes", "toi", "ton", "tous", "tout", "toute", "toutes", "tres", "tu", "un", "une", "unes",
+     "uns", "vers", "voici", "voila", "vos", "votre", "vous", "y", "etc", "ceci", "cela", "ça", "là", "ou", "oui",
+     "avoir", "etre", "aller", "devoir", "pouvoir", "falloir", "vouloir", "beaucoup", "trop", "tant", "autant", "assez",
+     "deux", "trois", "lui", "leur", "celui", "chose", "cas", "fois", "an", "annee", "aujourd'hui", "mieux", "moins",
+     "souvent", "toujours", "deja"]
 )
 
 _APOSTROPHES = str.maketrans({"’": "'", "ʼ": "'", "`": "'", "´": "'"})

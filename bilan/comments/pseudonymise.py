@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import re
 import threading
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Iterable, Sequence
 
 import simplemma
 
 from .normalise import fold
 
-__all__ = ["Finding", "Person", "Pseudonymiser", "PLACEHOLDERS", "DEFAULT_ALLOW"]
+__all__ = ["DEFAULT_ALLOW", "PLACEHOLDERS", "Finding", "Person", "Pseudonymiser"]
 
 PLACEHOLDERS = {
     "person": "[un·e collègue]",
@@ -63,7 +63,8 @@ _SCHOOL_MENTION_RE = re.compile(
     rf"{_NAME_WORD}(?:[\s\-]+(?:(?:de|du|des|la|le|d'|l')\s*)?{_NAME_WORD})*"
 )
 _NEVER_NAMES = frozenset(
-    fold(w) for w in "Merci Bonjour Cordialement Bravo Super Oui Non Bien Très Trop Peut Comment Pourquoi".split()
+    fold(w) for w in ["Merci", "Bonjour", "Cordialement", "Bravo", "Super", "Oui", "Non", "Bien", "Très", "Trop",
+                      "Peut", "Comment", "Pourquoi"]
 )
 
 
@@ -135,7 +136,8 @@ class Pseudonymiser:
         self.schools = [s for s in schools if s and s.strip()]
         self.allow = tuple(dict.fromkeys([*DEFAULT_ALLOW, *extra_allow]))
         self.use_ner = use_ner
-        self._allow_re = self._alternation(sorted({_flex(_parts(a)) for a in self.allow if _parts(a)}, key=len, reverse=True))
+        self._allow_re = self._alternation(sorted({_flex(_parts(a)) for a in self.allow if _parts(a)},
+                                                  key=len, reverse=True))
         self._allow_words = {fold(a) for a in self.allow}
         self._school_res = self._compile_schools()
         self._person_insensitive, self._person_sensitive = self._compile_people()
@@ -147,7 +149,8 @@ class Pseudonymiser:
         return re.compile(_bounded("(?:" + "|".join(patterns) + ")"), flags)
 
     def _compile_schools(self) -> list[re.Pattern]:
-        type_words = r"(?:coll[e]ge|lyc[e]e(?:[\s\-]+(?:professionnel|polyvalent|agricole|general(?:\s+et\s+technologique)?))?|lp|lpo|lgt|legt|erea|ecole|cite[\s\-]+scolaire)"
+        type_words = (r"(?:coll[e]ge|lyc[e]e(?:[\s\-]+(?:professionnel|polyvalent|agricole"
+                      r"|general(?:\s+et\s+technologique)?))?|lp|lpo|lgt|legt|erea|ecole|cite[\s\-]+scolaire)")
         full, cores = [], []
         for name in self.schools:
             parts = _parts(name)
@@ -176,7 +179,8 @@ class Pseudonymiser:
             first, last = _parts(person.first), _parts(person.last)
             if not last:
                 continue
-            insensitive += [f"{_flex(first)}[\\s\\-]+{_flex(last)}", f"{_flex(last)}[\\s\\-]+{_flex(first)}"] if first else []
+            insensitive += ([f"{_flex(first)}[\\s\\-]+{_flex(last)}", f"{_flex(last)}[\\s\\-]+{_flex(first)}"]
+                            if first else [])
             initials = [p[0] for p in first]
             last_initial = last[0][0]
             if first:
@@ -216,7 +220,8 @@ class Pseudonymiser:
             return []
         folded = fold(text)
         # Same length as text, accents stripped but case kept, for case-sensitive patterns.
-        cased = "".join(f if c.lower() == c else f.upper() for c, f in zip(text, folded))
+        # strict=False: a few rare letters lengthen when lower-cased (« İ »); never fail on a comment for that.
+        cased = "".join(f if c.lower() == c else f.upper() for c, f in zip(text, folded, strict=False))
         allowed = self._allowed_spans(folded)
         candidates: list[Finding] = []
 

@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Any, Collection, Sequence
+from typing import Any
 
 import numpy as np
 
 from .codebook import Comment
 from .embedding import Embedder, default_embedder
-from .normalise import analyse, NEGATION_WORDS
+from .normalise import NEGATION_WORDS, analyse
 
 __all__ = ["Suggestion", "suggest_themes"]
 
@@ -107,7 +108,7 @@ def _telling_lemmas(groups: list[list[list[tuple[str, str]]]], count: int) -> li
         total.update(counter)
     average = sum(sum(c.values()) for c in per_group) / max(1, len(per_group))
     result = []
-    for counter, docs in zip(per_group, groups):
+    for counter, docs in zip(per_group, groups, strict=True):
         size = max(1, len(docs))
         # Lemmas shared by at least two members first: a word used once says little of a group.
         scored = sorted(
@@ -152,7 +153,7 @@ def suggest_themes(
     lemma_lists = _telling_lemmas(groups, label_size)
 
     suggestions = []
-    for k, lemmas in zip(cluster_ids, lemma_lists):
+    for k, lemmas in zip(cluster_ids, lemma_lists, strict=True):
         indexes = np.flatnonzero(labels == k)
         if len(indexes) < min_size:
             continue

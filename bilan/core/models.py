@@ -1,8 +1,6 @@
 from django.conf import settings
 from django.db import models
 
-from bilan.roster.models import Academie
-
 
 class Role(models.TextChoices):
     PILOT = "pilot", "Pilote"
@@ -18,7 +16,8 @@ class Membership(models.Model):
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
                              verbose_name="compte")
-    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="memberships",
+    # By name: core is the bottom layer and imports no other app.
+    academie = models.ForeignKey("roster.Academie", on_delete=models.CASCADE, related_name="memberships",
                                  verbose_name="académie")
     role = models.CharField("rôle", max_length=10, choices=Role.choices)
 

@@ -1,17 +1,9 @@
-"""Who may see and do what on staff pages.
+"""Roles of staff accounts in an académie: who may read, who may act.
 
-Every staff view goes through :func:`campaign_for` (or :func:`require_role`),
-which answers 404 rather than 403 to an outsider so that campaign slugs of
-other académies are not disclosed.
+A campaign's pages check them through :mod:`bilan.surveys.access`.
 """
 
 from __future__ import annotations
-
-from functools import wraps
-
-from django.contrib.auth.views import redirect_to_login
-from django.http import Http404
-from django.shortcuts import get_object_or_404
 
 from bilan.core.models import Membership, Role
 
@@ -33,34 +25,10 @@ def has_role(user, academie_id: int, needed: str = Role.READER) -> bool:
     return role is not None and ROLE_RANK[Role(role)] >= ROLE_RANK[Role(needed)]
 
 
-def campaign_for(user, slug: str, needed: str = Role.READER):
-    from bilan.surveys.models import Campaign
-
-    campaign = get_object_or_404(Campaign.objects.select_related("academie", "questionnaire"), slug=slug)
-    if not has_role(user, campaign.academie_id, needed):
-        raise Http404("Campagne introuvable")
-    return campaign
-
-
-def staff_campaign_view(needed: str = Role.READER):
-    """Decorator for views taking ``slug``: passes the campaign, after checking the role."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, slug, *args, **kwargs):
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            campaign = campaign_for(request.user, slug, needed)
-            return view(request, campaign, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
-
-
 def academies_of(user):
-    from bilan.roster.models import Academie
-
+    # The académie model is reached through the membership's relation: core is
+    # the bottom layer and imports no other app.
+    academie_model = Membership._meta.get_field("academie").related_model
     if user.is_superuser:
-        return Academie.objects.all()
-    return Academie.objects.filter(memberships__user=user).distinct()
+        return academie_model.objects.all()
+    return academie_model.objects.filter(memberships__user=user).distinct()

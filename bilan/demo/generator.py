@@ -24,10 +24,11 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
+from bilan import vocabularies
 from bilan.demo import comments_fr
 from bilan.questionnaire import clean_answers
-from bilan.questionnaire.schema import OTHER_CODE, QuestionType, Questionnaire, other_key
-from bilan.roster.uai import make_uai
+from bilan.questionnaire.schema import OTHER_CODE, Questionnaire, QuestionType, other_key
+from bilan.uai import make_uai
 
 DEFAULT_SEED = 2024
 SCHOOL_YEARS = ("2022-2023", "2023-2024")
@@ -130,7 +131,7 @@ CAMPAIGN_WINDOWS = {
 
 # --------------------------------------------------------------------------- académie
 
-DEPARTEMENTS = (("16", "Charente"), ("17", "Charente-Maritime"), ("79", "Deux-Sèvres"), ("86", "Vienne"))
+DEPARTEMENTS = tuple((code, vocabularies.DEPARTEMENTS[code]) for code in ("16", "17", "79", "86"))
 
 # Schools per département and type: 125 collèges, 45 lycées, 27 LP, 3 EREA.
 SCHOOL_COUNTS = {
@@ -203,7 +204,8 @@ NAMESAKES = {
     ],
     "erea": ["Jean Rostand", "Le Corbusier", "Anne Frank", "Louis Braille"],
 }
-TYPE_PREFIX = {"college": "Collège", "lycee": "Lycée", "lp": "LP", "erea": "EREA"}
+# « Collège Jean Moulin », « LP Gaston Barré »: the vocabulary's short words.
+TYPE_PREFIX = {code: vocabularies.school_type(code).short for code in NAMESAKES}
 
 FIRST_NAMES = {
     "Mme": ["Marie", "Nathalie", "Isabelle", "Sylvie", "Catherine", "Sandrine", "Valérie", "Christine",
@@ -673,7 +675,7 @@ def allocate(total: int, spec: dict[str, int | float]) -> dict[str, int]:
             floors[code] += 1
         for code, n in floors.items():
             shares[code] = shares.get(code, 0) + n
-    return {code: n for code, n in shares.items()}
+    return dict(shares)
 
 
 def _deal_single(rng, question, spec, eligible, records, engaged_first):

@@ -18,7 +18,7 @@ import polars as pl
 import yaml
 
 from bilan.questionnaire import parse_questionnaire
-from bilan.questionnaire.schema import OTHER_CODE, QuestionType, Questionnaire, other_key
+from bilan.questionnaire.schema import OTHER_CODE, Questionnaire, QuestionType, other_key
 
 SCHOOL_TYPE_SHARES = {"college": 0.58, "lycee": 0.22, "lp": 0.14, "erea": 0.03, "other": 0.03}
 DEPARTEMENT_SHARES = {"16": 0.2, "17": 0.35, "79": 0.2, "86": 0.25}
@@ -31,7 +31,7 @@ COMMENTS_FR = ("Plus de temps dédié serait utile.", "Formation à l'IA souhait
 def synthetic_questionnaire(n_questions: int = 60, seed: int = 1) -> Questionnaire:
     """A valid questionnaire of ``n_questions`` questions of every type, about one in five conditional."""
     rng = random.Random(seed)
-    types, shares = zip(*TYPE_MIX)
+    types, shares = zip(*TYPE_MIX, strict=True)
     sections, questions = [], []
     conditionable: list[dict] = []
     for number in range(1, n_questions + 1):
@@ -78,7 +78,7 @@ def synthetic_roster(n_invited: int, seed: int = 1) -> dict[tuple[str, str], int
     shares = np.array([SCHOOL_TYPE_SHARES[st] * DEPARTEMENT_SHARES[dep] for st, dep in cells])
     shares = shares * rng.uniform(0.8, 1.25, len(cells))
     counts = rng.multinomial(n_invited, shares / shares.sum())
-    return {cell: int(count) for cell, count in zip(cells, counts)}
+    return {cell: int(count) for cell, count in zip(cells, counts, strict=True)}
 
 
 def synthetic_answers(questionnaire: Questionnaire, n: int, seed: int = 1, columnar: bool = True):
@@ -212,9 +212,7 @@ def _records(questionnaire: Questionnaire, draws: dict, n: int) -> list[dict[str
             elif qtype is QuestionType.GRID:
                 answers[code] = {row.code: question.columns[values[i, r]].code
                                  for r, row in enumerate(question.rows) if values[i, r] >= 0}
-            elif qtype is QuestionType.SCALE:
-                answers[code] = int(values[i])
-            elif qtype is QuestionType.NUMBER:
+            elif qtype is QuestionType.SCALE or qtype is QuestionType.NUMBER:
                 answers[code] = int(values[i])
             else:
                 answers[code] = COMMENTS_FR[values[i]]

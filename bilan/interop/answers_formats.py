@@ -8,19 +8,28 @@ the data rows with the line number they start on in the file, so that every
 later problem can name its line and its column.
 
 A file that cannot be read at all raises :class:`InteropError` (French
-message with line and column); nothing is returned half-read.
+message with line and column); nothing is returned half-read. Files are read
+by the one table reader, ``bilan.interop.tabular`` (encoding, delimiter,
+XLSX and ODS cells, reading limits); this module only knows each tool's
+layout.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 import zipfile
+import zlib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
-NBSP = "\u00a0"
+from bilan.french import NBSP
+from bilan.interop.tabular import (
+    TableError,
+    decode_text,
+    open_archive,
+    read_rows,
+    sniff_delimiter,
+)
 
 LIMESURVEY_CSV = "limesurvey_csv"
 FRAMAFORMS = "framaforms"
@@ -53,29 +62,25 @@ def fr_quote(text: object) -> str:
     return f"«{NBSP}{text}{NBSP}»"
 
 
-class InteropError(ValueError):
-    """A file that cannot be imported; nothing from it is kept.
+# A file that cannot be imported; nothing from it is kept. The one error of the file
+# readers (``line``, ``column``, ``problems``, see TableError), under the name the
+# answer imports and their callers know: an error of the reader needs no translating.
+InteropError = TableError
 
-    ``line`` (1-based, in the file) and ``column`` (heading, or number when
-    there is no heading) say where; ``problems`` may list several issues.
+# Comma first when a header line splits as well on two of them (and when it splits on
+# none): Google Forms and Nextcloud export commas. The roster prefers « ; » (French Excel).
+ANSWER_DELIMITERS = (",", ";", "\t")
+
+
+def _read(data: bytes, file_format: str = "csv", *, delimiter: str | None = None,
+          header_lines: int = 1) -> list[tuple[int, list[str]]]:
+    """The non-blank rows of an answer file, with their line numbers.
+
+    Text must be UTF-8 (or UTF-16 with BOM): a guessed encoding would
+    silently corrupt the accents of the answers, so it is refused instead.
     """
-
-    def __init__(self, message: str, *, line: int | None = None, column: str | None = None,
-                 problems: list | None = None):
-        self.message = message
-        self.line = line
-        self.column = column
-        self.problems = list(problems or [])
-        super().__init__(self.describe())
-
-    def describe(self) -> str:
-        where = []
-        if self.line is not None:
-            where.append(f"ligne {self.line}")
-        if self.column is not None:
-            where.append(f"colonne {fr_quote(self.column)}")
-        prefix = ", ".join(where)
-        return f"{prefix}{NBSP}: {self.message}" if prefix else self.message
+    return read_rows(data, file_format=file_format, delimiter=delimiter, delimiters=ANSWER_DELIMITERS,
+                     header_lines=header_lines, guess_encoding=False).rows
 
 
 @dataclass(frozen=True)
@@ -138,139 +143,6 @@ class ParsedAnswers:
         return ""
 
 
-# --------------------------------------------------------------------------- text
-
-
-def decode_text(data: bytes) -> str:
-    """Decode a text file: UTF-8 (with or without BOM) or UTF-16 with BOM.
-
-    Any other encoding is refused with the line and byte offset of the first
-    invalid byte, rather than guessed (a wrong guess silently corrupts accents).
-    """
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16")
-        except UnicodeDecodeError as error:
-            raise InteropError(f"texte UTF-16 illisible à l'octet {error.start}") from error
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        line_start = data.rfind(b"\n", 0, error.start) + 1
-        byte = data[error.start]
-        raise InteropError(
-            f"le fichier n'est pas encodé en UTF-8 (octet 0x{byte:02X} invalide, position {error.start} "
-            f"du fichier, {error.start - line_start + 1}e octet de la ligne) ; "
-            "enregistrez-le en « CSV UTF-8 » puis recommencez",
-            line=line,
-        ) from error
-
-
-def sniff_delimiter(header_line: str, candidates: str = ",;\t") -> str:
-    """The delimiter used in a header line: the most frequent candidate outside quotes."""
-    counts = dict.fromkeys(candidates, 0)
-    quoted = False
-    for char in header_line:
-        if char == '"':
-            quoted = not quoted
-        elif not quoted and char in counts:
-            counts[char] += 1
-    best = max(candidates, key=lambda c: counts[c])
-    return best if counts[best] else ","
-
-
-def read_delimited(text: str, delimiter: str | None = None) -> list[tuple[int, list[str]]]:
-    """Rows of a delimited text with the line each row starts on; blank lines skipped."""
-    if delimiter is None:
-        delimiter = sniff_delimiter(text.split("\n", 1)[0])
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows = []
-    previous_end = 0
-    try:
-        for record in reader:
-            start = previous_end + 1
-            previous_end = reader.line_num
-            if not any(cell.strip() for cell in record):
-                continue
-            rows.append((start, record))
-    except csv.Error as error:
-        raise InteropError(
-            f"ligne mal formée ({_csv_error_fr(error)}) ; guillemet non refermé ou fichier tronqué ?",
-            line=previous_end + 1,
-        ) from error
-    return rows
-
-
-def _csv_error_fr(error: csv.Error) -> str:
-    message = str(error)
-    if "unexpected end of data" in message:
-        return "fin de fichier inattendue"
-    if "expected" in message and "delimiter" in message:
-        return "caractère inattendu après un guillemet fermant"
-    return message
-
-
-# --------------------------------------------------------------------------- spreadsheets
-
-
-def _cell_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") else value.isoformat()
-    return str(value)
-
-
-def read_xlsx(data: bytes) -> list[tuple[int, list[str]]]:
-    """Rows of the first sheet of an XLSX workbook, with their row number."""
-    import openpyxl
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many types for a broken file
-        raise InteropError(f"classeur XLSX illisible ({error.__class__.__name__})") from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-        cells = [_cell_text(v) for v in values]
-        if any(cell.strip() for cell in cells):
-            rows.append((number, _rstrip_cells(cells)))
-    workbook.close()
-    return rows
-
-
-def read_ods(data: bytes) -> list[tuple[int, list[str]]]:
-    """Rows of the first sheet of an ODS spreadsheet, with their row number."""
-    from odfdo import Document
-
-    try:
-        document = Document(io.BytesIO(data))
-        tables = document.body.get_tables()
-    except Exception as error:  # odfdo raises many types for a broken file
-        raise InteropError(f"classeur ODS illisible ({error.__class__.__name__})") from error
-    for table in tables:  # the first sheet that holds anything
-        rows = []
-        for number, row in enumerate(table.traverse(), start=1):
-            cells = [_cell_text(cell.value) for cell in row.traverse()]
-            if any(cell.strip() for cell in cells):
-                rows.append((number, _rstrip_cells(cells)))
-        if rows:
-            return rows
-    return []
-
-
-def _rstrip_cells(cells: list[str]) -> list[str]:
-    while cells and not cells[-1].strip():
-        cells.pop()
-    return cells
-
-
 # --------------------------------------------------------------------------- shared checks
 
 
@@ -316,6 +188,21 @@ def _require_rows(records: list, what: str, minimum: int = 1) -> None:
         raise InteropError(f"le fichier est vide ou n'a pas les {minimum} ligne(s) d'en-tête attendues ({what})")
 
 
+def _read_one_heading_row(
+    data: bytes, column: Callable[[int, str], SourceColumn]
+) -> tuple[int, list[SourceColumn], list[SourceRow]]:
+    """A CSV whose first row holds the headings: ``column(index, heading)`` makes each (stripped) one a column.
+
+    Returns the line of the headings, the columns and the rows, all checked.
+    """
+    records = _read(data)
+    _require_rows(records, "une ligne d'en-têtes")
+    header_line, headings = records[0]
+    columns = [column(index, heading.strip()) for index, heading in enumerate(headings)]
+    _check_headings(columns, header_line)
+    return header_line, columns, _build_rows(records[1:], columns)
+
+
 # --------------------------------------------------------------------------- LimeSurvey
 
 
@@ -338,27 +225,7 @@ def parse_limesurvey_csv(data: bytes) -> ParsedAnswers:
     ``;`` or ``,`` separated, UTF-8 with or without BOM. The anonymised
     submit date ``1980-01-01`` is a placeholder, not a date.
     """
-    text = decode_text(data)
-    records = read_delimited(text)
-    _require_rows(records, "une ligne d'en-têtes")
-    header_line, headings = records[0]
-    columns = []
-    for index, heading in enumerate(headings):
-        heading = heading.strip()
-        lowered = heading.lower()
-        if lowered in LIMESURVEY_META or lowered.endswith("time") and lowered.startswith("interview"):
-            columns.append(SourceColumn(index, heading, heading, kind=META, meta=LIMESURVEY_META.get(lowered, lowered)))
-            continue
-        match = _LS_HEADING.match(heading)
-        if match:
-            part = match.group("part")
-            if match.group("scale"):
-                part = f"{part}#{match.group('scale')}"
-            columns.append(SourceColumn(index, heading, match.group("question").strip(), part, kind=PART))
-        else:
-            columns.append(SourceColumn(index, heading, heading))
-    _check_headings(columns, header_line)
-    rows = _build_rows(records[1:], columns)
+    header_line, columns, rows = _read_one_heading_row(data, _limesurvey_column)
     parsed = ParsedAnswers(LIMESURVEY_CSV, columns, rows, header_line=header_line, separators=())
     submitted = [c for c in columns if c.meta == "submitted"]
     if submitted:
@@ -369,6 +236,19 @@ def parse_limesurvey_csv(data: bytes) -> ParsedAnswers:
                 "de LimeSurvey n'est pas une vraie date et n'est pas reprise"
             )
     return parsed
+
+
+def _limesurvey_column(index: int, heading: str) -> SourceColumn:
+    lowered = heading.lower()
+    if lowered in LIMESURVEY_META or (lowered.endswith("time") and lowered.startswith("interview")):
+        return SourceColumn(index, heading, heading, kind=META, meta=LIMESURVEY_META.get(lowered, lowered))
+    match = _LS_HEADING.match(heading)
+    if not match:
+        return SourceColumn(index, heading, heading)
+    part = match.group("part")
+    if match.group("scale"):
+        part = f"{part}#{match.group('scale')}"
+    return SourceColumn(index, heading, match.group("question").strip(), part, kind=PART)
 
 
 def submitted_at(parsed: ParsedAnswers, row: SourceRow) -> str | None:
@@ -404,7 +284,8 @@ FRAMAFORMS_META = {
     "completed time": "timestamp", "modified time": "modified", "heure de fin": "timestamp",
     "numéro": "serial", "n°": "serial", "date de soumission": "timestamp", "ip": "ip",
 }
-FRAMAFORMS_DETAILS = {"submission details", "détails de la soumission", "submission_details", "détails de la contribution"}
+FRAMAFORMS_DETAILS = {"submission details", "détails de la soumission", "submission_details",
+                      "détails de la contribution"}
 
 
 def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers:
@@ -417,11 +298,7 @@ def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers
     or an option label (multiple choice, « X » when ticked) or a grid row.
     Tab separated by default; any delimiter is detected.
     """
-    text = decode_text(data)
-    if delimiter is None:
-        first_lines = text.split("\n", 3)[:3]
-        delimiter = sniff_delimiter(max(first_lines, key=len))
-    records = read_delimited_keep_blank(text, delimiter)
+    records = _read(data, delimiter=delimiter, header_lines=3)
     _require_rows(records, "trois lignes d'en-têtes", minimum=3)
     (_, title_row), (_, group_row), (header_line, label_row) = records[:3]
     width = max(len(title_row), len(group_row), len(label_row))
@@ -453,23 +330,6 @@ def parse_framaforms(data: bytes, delimiter: str | None = None) -> ParsedAnswers
     return ParsedAnswers(FRAMAFORMS, columns, rows, header_line=header_line, separators=(",",))
 
 
-def read_delimited_keep_blank(text: str, delimiter: str) -> list[tuple[int, list[str]]]:
-    """Like :func:`read_delimited` but keeps the header rows even when mostly empty."""
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    rows, previous_end = [], 0
-    try:
-        for record in reader:
-            start, previous_end = previous_end + 1, reader.line_num
-            if record or len(rows) < 3:
-                rows.append((start, record))
-    except csv.Error as error:
-        raise InteropError(
-            f"ligne mal formée ({_csv_error_fr(error)}) ; guillemet non refermé ou fichier tronqué ?",
-            line=previous_end + 1,
-        ) from error
-    return rows
-
-
 # --------------------------------------------------------------------------- Nextcloud Forms
 
 
@@ -492,12 +352,7 @@ def parse_nextcloud(data: bytes, file_format: str = NEXTCLOUD_CSV) -> ParsedAnsw
     one column per question titled with its text; options of a multiple
     choice are joined with « ; »; grid rows are « Question (Row) ».
     """
-    if file_format == NEXTCLOUD_XLSX:
-        records = read_xlsx(data)
-    elif file_format == NEXTCLOUD_ODS:
-        records = read_ods(data)
-    else:
-        records = read_delimited(decode_text(data))
+    records = _read(data, {NEXTCLOUD_XLSX: "xlsx", NEXTCLOUD_ODS: "ods"}.get(file_format, "csv"))
     _require_rows(records, "une ligne d'en-têtes")
     header_line, headings = records[0]
     data_records = records[1:]
@@ -532,7 +387,8 @@ def parse_nextcloud(data: bytes, file_format: str = NEXTCLOUD_CSV) -> ParsedAnsw
 # --------------------------------------------------------------------------- Google Forms
 
 
-GOOGLE_TIMESTAMPS = {"timestamp", "horodateur", "horodatage", "marca temporal", "zeitstempel", "informazioni cronologiche"}
+GOOGLE_TIMESTAMPS = {"timestamp", "horodateur", "horodatage", "marca temporal", "zeitstempel",
+                     "informazioni cronologiche"}
 GOOGLE_META = {"email address": "email", "adresse e-mail": "email", "adresse e‑mail": "email",
                "score": "score", "total score": "score", "note": "score", "nom d'utilisateur": "email",
                "username": "email"}
@@ -547,24 +403,20 @@ def parse_google_forms(data: bytes) -> ParsedAnswers:
     « Question [Row] »; options of a checkbox question are joined with
     « , » (or « ; »).
     """
-    records = read_delimited(decode_text(data))
-    _require_rows(records, "une ligne d'en-têtes")
-    header_line, headings = records[0]
-    columns = []
-    for index, heading in enumerate(headings):
-        heading = heading.strip()
-        lowered = heading.lower()
-        if index == 0 and lowered in GOOGLE_TIMESTAMPS:
-            columns.append(SourceColumn(index, heading, heading, kind=META, meta="timestamp"))
-        elif index <= 2 and lowered in GOOGLE_META:
-            columns.append(SourceColumn(index, heading, heading, kind=META, meta=GOOGLE_META[lowered]))
-        elif (grid := _GOOGLE_GRID.match(heading)):
-            columns.append(SourceColumn(index, heading, grid.group("question"), grid.group("part"), kind=PART))
-        else:
-            columns.append(SourceColumn(index, heading, heading))
-    _check_headings(columns, header_line)
-    rows = _build_rows(records[1:], columns)
+    header_line, columns, rows = _read_one_heading_row(data, _google_column)
     return ParsedAnswers(GOOGLE_FORMS_CSV, columns, rows, header_line=header_line, separators=(";", ", ", ","))
+
+
+def _google_column(index: int, heading: str) -> SourceColumn:
+    lowered = heading.lower()
+    if index == 0 and lowered in GOOGLE_TIMESTAMPS:
+        return SourceColumn(index, heading, heading, kind=META, meta="timestamp")
+    if index <= 2 and lowered in GOOGLE_META:
+        return SourceColumn(index, heading, heading, kind=META, meta=GOOGLE_META[lowered])
+    grid = _GOOGLE_GRID.match(heading)
+    if grid:
+        return SourceColumn(index, heading, grid.group("question"), grid.group("part"), kind=PART)
+    return SourceColumn(index, heading, heading)
 
 
 # --------------------------------------------------------------------------- detection
@@ -579,10 +431,15 @@ def detect_format(filename: str, data: bytes) -> str:
     name = (filename or "").lower()
     if data[:2] == b"PK":
         try:
-            with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            # Opened by the table reader: a bomb or a damaged archive is refused before any look inside.
+            with open_archive(data, "XLSX/ODS") as archive:
                 names = set(archive.namelist())
-                mimetype = archive.read("mimetype").decode("ascii", "replace") if "mimetype" in names else ""
-        except zipfile.BadZipFile as error:
+                mimetype = ""
+                if "mimetype" in names:
+                    # A few bytes are enough: the member itself could be a bomb.
+                    with archive.open("mimetype") as member:
+                        mimetype = member.read(200).decode("ascii", "replace")
+        except (zipfile.BadZipFile, zlib.error, EOFError) as error:
             raise InteropError("archive (XLSX/ODS) endommagée ou tronquée") from error
         if "opendocument.spreadsheet" in mimetype:
             return NEXTCLOUD_ODS
@@ -592,13 +449,14 @@ def detect_format(filename: str, data: bytes) -> str:
     head = data[:4096]
     if b"<LimeSurveyDocType>" in head or (name.endswith(".lss") and head.lstrip().startswith(b"<?xml")):
         return LIMESURVEY_LSS
-    text = decode_text(data[:65536] if len(data) <= 65536 else _cut_at_line(data[:65536]))
+    sample = data[:65536] if len(data) <= 65536 else _cut_at_line(data[:65536])
+    text, _, _ = decode_text(sample, guess_encoding=False)
     first_line = text.split("\n", 1)[0].strip("\r")
     if first_line.startswith("class\ttype/scale"):
         return LIMESURVEY_TXT
-    delimiter = sniff_delimiter(max(text.split("\n", 3)[:3], key=len))
+    delimiter = sniff_delimiter(text, ANSWER_DELIMITERS, header_lines=3)
     try:
-        records = read_delimited_keep_blank(text, delimiter)[:3]
+        records = _read(sample, delimiter=delimiter)[:3]
     except InteropError:
         records = []
     cells = [[c.strip().lower() for c in record] for _, record in records]
@@ -613,7 +471,7 @@ def detect_format(filename: str, data: bytes) -> str:
     if first and (first[0] in ("submission id", "id de soumission", "user id", "id utilisateur")
                   or (len(first) > 2 and first[2] in ("timestamp", "horodatage") and first[0] in NEXTCLOUD_META)):
         return NEXTCLOUD_CSV
-    if first and (first[0] in ("id", "response id") and any(c in LIMESURVEY_META for c in first[1:4])
+    if first and ((first[0] in ("id", "response id") and any(c in LIMESURVEY_META for c in first[1:4]))
                   or any(_LS_HEADING.match(c) for c in first)):
         return LIMESURVEY_CSV
     if name.endswith(".tsv") or delimiter == "\t":

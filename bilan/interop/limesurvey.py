@@ -14,24 +14,30 @@ from __future__ import annotations
 import html
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from html.parser import HTMLParser
 from typing import Any
 
+import defusedxml.ElementTree as DefusedET
 import yaml
+from defusedxml import DefusedXmlException
 
-from bilan.interop.answers_formats import NBSP, InteropError, decode_text, fr_quote, read_delimited_keep_blank
-from bilan.interop.tabular import french_spacing
-from bilan.questionnaire.loader import CHOICE_CODE_PATTERN, QuestionnaireError, parse_questionnaire
-from bilan.questionnaire.schema import (
-    OTHER_CODE,
+from bilan.french import NBSP, french_spacing
+from bilan.interop.answers_formats import InteropError, fr_quote
+from bilan.interop.tabular import read_rows
+from bilan.questionnaire import (
     Choice,
     Condition,
     Question,
-    QuestionType,
     Questionnaire,
+    QuestionnaireError,
+    QuestionType,
     Section,
+    parse_questionnaire,
 )
+from bilan.questionnaire.loader import CHOICE_CODE_PATTERN
+from bilan.questionnaire.schema import OTHER_CODE
 
 LIMESURVEY_OTHER = "-oth-"
 GENDER_CHOICES = (Choice("F", "Femme"), Choice("M", "Homme"))
@@ -114,7 +120,7 @@ class _LsSurvey:
 
 
 class _TextExtractor(HTMLParser):
-    BREAKS = {"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"}
+    BREAKS = frozenset({"br", "p", "div", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6"})
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
@@ -173,7 +179,8 @@ def sanitise_choice_code(raw: str, taken: set[str]) -> str:
 
 def _refuse_dtd(data: bytes) -> None:
     # No DTD means no entity to expand: this closes the XML bombs and
-    # external-entity tricks without any extra dependency.
+    # external-entity tricks with a clear message; defusedxml (parse_lss)
+    # also guards a declaration further in the file.
     head = data[:65536].upper()
     if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
         raise InteropError("fichier .lss refusé : il contient une déclaration DOCTYPE ou ENTITY")
@@ -193,10 +200,12 @@ def parse_lss(data: bytes) -> ImportedQuestionnaire:
     """Read a LimeSurvey survey structure (.lss), old or new layout."""
     _refuse_dtd(data)
     try:
-        root = ET.fromstring(data)
+        root = DefusedET.fromstring(data)
     except ET.ParseError as error:
         line, column = error.position
         raise InteropError(f"XML mal formé (colonne {column + 1}) ; fichier .lss tronqué ?", line=line) from error
+    except DefusedXmlException as error:
+        raise InteropError("fichier .lss refusé : il contient une déclaration DOCTYPE ou ENTITY") from error
     if root.tag != "document" or root.findtext("LimeSurveyDocType", "").strip() != "Survey":
         raise InteropError("ce fichier XML n'est pas une structure de questionnaire LimeSurvey (.lss)")
     try:
@@ -306,8 +315,8 @@ TXT_REQUIRED = ("class", "type/scale", "name", "text")
 
 def parse_limesurvey_txt(data: bytes) -> ImportedQuestionnaire:
     """Read a LimeSurvey tab-separated survey file (.txt, 'Export as tab-separated values')."""
-    text = decode_text(data)
-    records = read_delimited_keep_blank(text, "\t")
+    # UTF-8 or refused, as for the answer files: a guessed encoding corrupts accents silently.
+    records = read_rows(data, file_format="csv", delimiter="\t", guess_encoding=False).rows
     if not records:
         raise InteropError("fichier vide")
     header_line, headings = records[0]
@@ -431,7 +440,7 @@ class _Builder:
     def build_question(self, ls: _LsQuestion, group: _LsGroup) -> list[Question]:
         kind = ls.type
         text = ls.text or ls.code
-        common: dict[str, Any] = dict(text=text, section=group.key, help=ls.help, required=ls.mandatory)
+        common: dict[str, Any] = {"text": text, "section": group.key, "help": ls.help, "required": ls.mandatory}
         attributes = ls.attributes
         if kind in ("X", "*", "|", "R", "I", ":", ";"):
             self.warn(ls, f"type « {TYPE_NAMES_FR.get(kind, kind)} » ({kind}) sans équivalent, question non importée")
@@ -441,8 +450,8 @@ class _Builder:
             choices = self.choices(scale0, ls)
             if kind == "O":
                 self.warn(ls, "liste avec commentaire : le commentaire n'est pas repris")
-            spec = dict(type=QuestionType.SINGLE, choices=choices, other=ls.other,
-                        other_label=attributes.get("other_replace_text") or "Autre")
+            spec = {"type": QuestionType.SINGLE, "choices": choices, "other": ls.other,
+                    "other_label": attributes.get("other_replace_text") or "Autre"}
             if len(choices) < 2 and not (ls.other and choices):
                 self.warn(ls, "liste de moins de deux réponses, question non importée")
                 return []
@@ -450,9 +459,9 @@ class _Builder:
             subs = [s for s in ls.subquestions if s.scale == 0]
             if kind == "P":
                 self.warn(ls, "choix multiple avec commentaires : les commentaires ne sont pas repris")
-            spec = dict(type=QuestionType.MULTIPLE, choices=self.choices(subs, ls), other=ls.other,
-                        other_label=attributes.get("other_replace_text") or "Autre",
-                        max_choices=_int(attributes.get("max_answers")) or None)
+            spec = {"type": QuestionType.MULTIPLE, "choices": self.choices(subs, ls), "other": ls.other,
+                    "other_label": attributes.get("other_replace_text") or "Autre",
+                    "max_choices": _int(attributes.get("max_answers")) or None}
             if len(spec["choices"]) < 2 and not (ls.other and spec["choices"]):
                 self.warn(ls, "choix multiple de moins de deux options, question non importée")
                 return []
@@ -466,18 +475,18 @@ class _Builder:
             if not rows or len(columns) < 2:
                 self.warn(ls, "tableau sans lignes ou avec moins de deux colonnes, question non importé")
                 return []
-            spec = dict(type=QuestionType.GRID, rows=rows, columns=columns)
+            spec = {"type": QuestionType.GRID, "rows": rows, "columns": columns}
         elif kind == "Y":
-            spec = dict(type=QuestionType.YESNO)
+            spec = {"type": QuestionType.YESNO}
         elif kind == "G":
-            spec = dict(type=QuestionType.SINGLE, choices=GENDER_CHOICES)
+            spec = {"type": QuestionType.SINGLE, "choices": GENDER_CHOICES}
         elif kind == "5":
-            spec = dict(type=QuestionType.SCALE, min=1, max=5)
+            spec = {"type": QuestionType.SCALE, "min": 1, "max": 5}
         elif kind in ("S", "T", "U", "D"):
             if kind == "D":
                 self.warn(ls, "question date importée comme texte court")
-            spec = dict(type=QuestionType.TEXT if kind in ("S", "D") else QuestionType.LONGTEXT,
-                        max_length=_int(attributes.get("maximum_chars")) or None)
+            spec = {"type": QuestionType.TEXT if kind in ("S", "D") else QuestionType.LONGTEXT,
+                    "max_length": _int(attributes.get("maximum_chars")) or None}
         elif kind == "N":
             spec = dict(type=QuestionType.NUMBER, **self.number_bounds(ls, "min_num_value_n", "max_num_value_n"))
         elif kind in ("K", "Q"):
@@ -507,7 +516,7 @@ class _Builder:
             if ls.type == "K":
                 spec = dict(type=QuestionType.NUMBER, **self.number_bounds(ls, "min_num_value_n", "max_num_value_n"))
             else:
-                spec = dict(type=QuestionType.TEXT)
+                spec = {"type": QuestionType.TEXT}
             question = Question(code=code, conditions=conditions, conditions_mode=mode,
                                 **{**common, "text": f"{common['text']} — {sub.text or sub.code}"}, **spec)
             self.source_codes[code] = f"{ls.code}[{sub.code}]"
@@ -579,7 +588,7 @@ class _Builder:
             code = OTHER_CODE if part == "other" and parent.other else part
             if code not in parent.choice_codes:
                 return None
-            if operator == "answered" and value == "yes" or operator in ("==", "!=") and value == "Y":
+            if (operator == "answered" and value == "yes") or (operator in ("==", "!=") and value == "Y"):
                 return Condition(parent.code, "includes", code) if operator != "!=" else None
             return None
         if operator not in ("==", "!="):
@@ -666,39 +675,9 @@ def _balanced(text: str) -> bool:
     return depth == 0
 
 
-def _split_top_level(text: str, separator: str) -> list[str] | None:
-    """Split at separators outside parentheses and quotes; None if both and/or appear at top level."""
-    parts, depth, quote, start = [], 0, "", 0
-    regex = re.compile(separator, re.IGNORECASE)
-    index = 0
-    while index < len(text):
-        char = text[index]
-        if quote:
-            if char == quote:
-                quote = ""
-        elif char in "\"'":
-            quote = char
-        elif char == "(":
-            depth += 1
-        elif char == ")":
-            depth -= 1
-        elif depth == 0:
-            match = regex.match(text, index)
-            if match and match.end() > index:
-                parts.append(text[start:index])
-                start = index = match.end()
-                continue
-        index += 1
-    parts.append(text[start:])
-    if len(parts) > 1:
-        other = r"\s+and\s+|&&" if "or" in separator else r"\s+or\s+|\|\|"
-        if any(len(_split_top_level_simple(part, other)) > 1 for part in parts):
-            return None
-    return parts
-
-
-def _split_top_level_simple(text: str, separator: str) -> list[str]:
-    depth, quote, regex = 0, "", re.compile(separator, re.IGNORECASE)
+def _top_level_indexes(text: str) -> Iterator[int]:
+    """The indexes of the characters outside quotes and parentheses (quotes and parentheses excluded)."""
+    depth, quote = 0, ""
     for index, char in enumerate(text):
         if quote:
             quote = "" if char == quote else quote
@@ -708,9 +687,31 @@ def _split_top_level_simple(text: str, separator: str) -> list[str]:
             depth += 1
         elif char == ")":
             depth -= 1
-        elif depth == 0 and regex.match(text, index):
-            return [text[:index], text[index:]]
-    return [text]
+        elif depth == 0:
+            yield index
+
+
+def _split_top_level(text: str, separator: str) -> list[str] | None:
+    """Split at separators outside parentheses and quotes; None if both and/or appear at top level."""
+    parts, start = [], 0
+    regex = re.compile(separator, re.IGNORECASE)
+    for index in _top_level_indexes(text):
+        # The separators hold no quote nor parenthesis: scanning through one changes nothing.
+        match = regex.match(text, index) if index >= start else None
+        if match and match.end() > index:
+            parts.append(text[start:index])
+            start = match.end()
+    parts.append(text[start:])
+    if len(parts) > 1:
+        other = r"\s+and\s+|&&" if "or" in separator else r"\s+or\s+|\|\|"
+        if any(_has_top_level(part, other) for part in parts):
+            return None
+    return parts
+
+
+def _has_top_level(text: str, separator: str) -> bool:
+    regex = re.compile(separator, re.IGNORECASE)
+    return any(regex.match(text, index) for index in _top_level_indexes(text))
 
 
 def _build(survey: _LsSurvey) -> ImportedQuestionnaire:

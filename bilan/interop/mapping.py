@@ -21,9 +21,9 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Any
 
+from bilan.french import NBSP, NNBSP, french_spacing
 from bilan.interop.answers_formats import (
     META,
-    NBSP,
     PART,
     InteropError,
     ParsedAnswers,
@@ -34,9 +34,8 @@ from bilan.interop.answers_formats import (
     submitted_at,
 )
 from bilan.interop.limesurvey import ImportedQuestionnaire, sanitise_choice_code, sanitise_code, validated
-from bilan.interop.tabular import french_spacing
 from bilan.questionnaire.answers import AnswerErrors, clean_answers
-from bilan.questionnaire.schema import OTHER_CODE, Choice, Question, QuestionType, Questionnaire, other_key
+from bilan.questionnaire.schema import OTHER_CODE, Choice, Question, Questionnaire, QuestionType, other_key
 
 TEXT_MATCH_THRESHOLD = 0.75
 LIMESURVEY_OTHER = "-oth-"
@@ -153,7 +152,7 @@ def propose_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers,
 
     # 1. by code
     chosen: dict[str, tuple[Question, str, float]] = {}
-    for key, columns in groups.items():
+    for key in groups:
         question = _by_code(questionnaire, key, by_source)
         if question is not None:
             chosen[key] = (question, "code", 1.0)
@@ -267,7 +266,7 @@ def _match_part(question: Question, column: SourceColumn, mapping: Mapping) -> s
     part = column.part
     if column.kind != PART or not part:
         return "" if question.type is not QuestionType.GRID else None
-    if part.endswith("comment") or part.endswith("#1"):
+    if part.endswith(("comment", "#1")):
         mapping.notes.append(f"colonne {fr_quote(column.heading)}{NBSP}: commentaire ou seconde échelle, non repris")
         return "-"
     part = part.removesuffix("#0")
@@ -494,8 +493,7 @@ class _Converter:
             for label, code in candidates:
                 if remaining.casefold().startswith(label.casefold()):
                     rest = remaining[len(label):]
-                    separator = next((s for s in separators if rest.startswith(s) or rest.startswith(s.strip())),
-                                     None)
+                    separator = next((s for s in separators if rest.startswith((s, s.strip()))), None)
                     if not rest.strip():
                         chosen.append(code)
                         remaining = ""
@@ -537,7 +535,8 @@ def preview(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: Mappin
                 label = question.choice_label(match.part) if question.type is not QuestionType.GRID else \
                     next((r.label for r in question.rows if r.code == match.part), match.part)
                 target += f" / {label}"
-            status = {"code": "par code", "text": f"par ressemblance du texte ({match.score:.0%})".replace("%", f"{NBSP}%"),
+            status = {"code": "par code",
+                      "text": f"par ressemblance du texte ({match.score:.0%})".replace("%", f"{NBSP}%"),
                       "manual": "choisi"}[match.how]
         elif column.index in mapping.unmatched:
             target, status = "", "aucune question trouvée"
@@ -597,7 +596,8 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import",
                                       "choices": choices_from(labels)})
                     source_codes[row_code] = column.heading
                 continue
-            rows = [{"code": sanitise_choice_code(normalise(c.part).replace(" ", "_")[:40] or "r", set()), "label": c.part}
+            rows = [{"code": sanitise_choice_code(normalise(c.part).replace(" ", "_")[:40] or "r", set()),
+                     "label": c.part}
                     for c in columns]
             used_rows: set[str] = set()
             for row in rows:
@@ -636,7 +636,7 @@ def infer_questionnaire(parsed: ParsedAnswers, *, code: str = "import",
 
 def _is_number(value: str) -> bool:
     try:
-        float(value.replace("\u202f", "").replace(NBSP, "").replace(" ", "").replace(",", "."))
+        float(value.replace(NNBSP, "").replace(NBSP, "").replace(" ", "").replace(",", "."))
     except ValueError:
         return False
     return True

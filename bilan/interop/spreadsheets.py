@@ -13,8 +13,9 @@ import csv
 import io
 import re
 import zipfile
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any
 from xml.sax.saxutils import escape
 
 FORMATS = {

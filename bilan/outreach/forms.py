@@ -1,14 +1,28 @@
-from django import forms
+from typing import ClassVar
 
+from django import forms
+from django.core.validators import MaxLengthValidator
+
+from bilan.core.forms import NBSP, ChoiceField, StaffForm
 from bilan.outreach.models import MailTemplate, ReminderPolicy
 from bilan.outreach.rendering import template_problems
+
+BODY_MAX_LENGTH = 50_000  # a long e-mail is a few thousand characters
 
 
 class MailTemplateForm(forms.ModelForm):
     class Meta:
         model = MailTemplate
-        fields = ["subject", "text_body", "html_body"]
-        widgets = {"text_body": forms.Textarea(attrs={"rows": 12}), "html_body": forms.Textarea(attrs={"rows": 12})}
+        fields = ("subject", "text_body", "html_body")
+        widgets: ClassVar[dict] = {"text_body": forms.Textarea(attrs={"rows": 12}),
+                                   "html_body": forms.Textarea(attrs={"rows": 12})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The model's text fields are unbounded; what the page accepts is not.
+        for name in ("text_body", "html_body"):
+            self.fields[name].max_length = BODY_MAX_LENGTH
+            self.fields[name].validators.append(MaxLengthValidator(BODY_MAX_LENGTH))
 
     def clean(self):
         data = super().clean()
@@ -48,8 +62,8 @@ class ReminderPolicyForm(forms.ModelForm):
 
     class Meta:
         model = ReminderPolicy
-        fields = ["enabled", "days_after_opening", "days_before_closing", "max_reminders", "min_gap_days",
-                  "target_rate", "lagging_strata_first", "send_thanks"]
+        fields = ("enabled", "days_after_opening", "days_before_closing", "max_reminders", "min_gap_days",
+                  "target_rate", "lagging_strata_first", "send_thanks")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -57,3 +71,25 @@ class ReminderPolicyForm(forms.ModelForm):
 
     def clean_target_rate(self):
         return self.cleaned_data["target_rate"] / 100
+
+
+REMINDER_ACTIONS = {"policy": "Enregistrer la politique de relance", "send": "Envoyer les relances"}
+
+
+class ReminderActionForm(StaffForm):
+    """Which of the reminders page's two forms was sent (its hidden « action » field)."""
+
+    action = ChoiceField(label="", widget=forms.HiddenInput, choices=list(REMINDER_ACTIONS.items()),
+                         error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
+                                         "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+
+
+class SendRemindersForm(StaffForm):
+    """« Send the reminders now »: ``expected`` is the count the page announced."""
+
+    expected = forms.IntegerField(label="Relances annoncées", widget=forms.HiddenInput, min_value=0,
+                                  max_value=1_000_000, error_messages={
+                                      "required": "Le nombre de relances annoncé manque au formulaire.",
+                                      "invalid": "Le nombre de relances annoncé doit être un nombre entier.",
+                                      "min_value": "Le nombre de relances annoncé ne peut pas être négatif.",
+                                      "max_value": "Le nombre de relances annoncé est trop grand."})

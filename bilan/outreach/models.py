@@ -3,7 +3,9 @@
 from django.db import models
 from django.utils import timezone
 
+from bilan.core.choices import vocabulary_choices
 from bilan.surveys.models import Campaign, Invitation
+from bilan.vocabularies import MAIL_STATUSES
 
 
 class MailKind(models.TextChoices):
@@ -12,13 +14,9 @@ class MailKind(models.TextChoices):
     THANKS = "thanks", "Remerciement"
 
 
-class MailStatus(models.TextChoices):
-    QUEUED = "queued", "En attente"
-    SENDING = "sending", "En cours d'envoi"
-    SENT = "sent", "Envoyé"
-    FAILED = "failed", "Échec"
-    BOUNCED = "bounced", "Adresse refusée"
-    CANCELLED = "cancelled", "Annulé"
+# QUEUED, SENDING, SENT, FAILED, BOUNCED, CANCELLED: codes and labels of bilan.vocabularies
+# (« Adresse refusée » is also the referent's flag in the exports).
+MailStatus = vocabulary_choices("MailStatus", MAIL_STATUSES, __name__)
 
 
 class MailTemplate(models.Model):

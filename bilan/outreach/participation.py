@@ -9,14 +9,17 @@ from datetime import date, datetime, timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from bilan.french import NBSP
 from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
 from bilan.roster.models import Departement, SchoolType
 from bilan.surveys.models import Campaign, Invitation, Response, ResponseStatus
+from bilan.vocabularies import INVITATION_PROGRESS, REFUSED_ADDRESS, UNKNOWN, departement_label, school_type_label
 
 
 @dataclass
 class RateRow:
-    label: str
+    code: str   # the stratum's code (school type, département): what the API and filters use
+    label: str  # only shown; never read back into a code
     invited: int
     submitted: int
 
@@ -87,12 +90,15 @@ def participation(campaign: Campaign, now: datetime | None = None) -> Participat
 
     invited_types = Counter(invitations.values_list("school_type", flat=True))
     submitted_types = Counter(responses.values_list("school_type", flat=True))
-    by_type = [RateRow(label, invited_types[code], submitted_types[code])
+    by_type = [RateRow(code, label, invited_types[code], submitted_types[code])
                for code, label in SchoolType.choices if invited_types[code] or submitted_types[code]]
     invited_deps = Counter(invitations.values_list("departement_code", flat=True))
     submitted_deps = Counter(responses.values_list("departement_code", flat=True))
     names = dict(Departement.objects.values_list("code", "name"))
-    by_dep = [RateRow(f"{code} {names.get(code, '')}".strip(), invited_deps[code], submitted_deps[code])
+    # Answers imported without a département are stored with an empty code: the stratum "unknown",
+    # as in the results.
+    by_dep = [RateRow(code or UNKNOWN, departement_label(code, names.get(code)), invited_deps[code],
+                      submitted_deps[code])
               for code in sorted(set(invited_deps) | set(submitted_deps))]
 
     rates = _cumulative_rates(opening, day_index, _submitted_days(campaign), invited)
@@ -130,15 +136,14 @@ def nonrespondents(campaign: Campaign):
 
 
 NONRESPONDENT_HEADER = ["UAI", "Établissement", "Type", "Département", "Commune", "Prénom", "Nom", "Courriel",
-                        "Adresse refusée", "Lien ouvert", "Commencé"]
+                        REFUSED_ADDRESS, INVITATION_PROGRESS["opened"], INVITATION_PROGRESS["started"]]
 
 
 def nonrespondent_rows(campaign: Campaign) -> list[list[str]]:
-    types = dict(SchoolType.choices)
     rows = []
     for inv in nonrespondents(campaign):
-        rows.append([inv.school.uai, inv.school.name, types.get(inv.school_type, inv.school_type),
-                     f"{inv.departement_code} {inv.school.departement.name}", inv.school.commune,
+        rows.append([inv.school.uai, inv.school.name, school_type_label(inv.school_type),
+                     inv.departement_label, inv.school.commune,
                      inv.referent.first_name, inv.referent.last_name, inv.referent.email,
                      "oui" if inv.referent.email_bad else "non",
                      "oui" if inv.opened_at else "non", "oui" if inv.started_at else "non"])
@@ -160,5 +165,5 @@ def curve_svg_points(curve, width: int = 640, height: int = 220, pad: int = 36):
 
     return {"width": width, "height": height, "pad": pad, "top": top, "current": line(1), "previous": line(2),
             "x_of": {point[0]: xy(i, 0)[0] for i, point in enumerate(curve)},
-            "ticks": [{"y": xy(0, top * k / 4)[1], "label": f"{round(top * k / 4 * 100)}\u00a0%"} for k in range(5)],
+            "ticks": [{"y": xy(0, top * k / 4)[1], "label": f"{round(top * k / 4 * 100)}{NBSP}%"} for k in range(5)],
             "baseline": height - pad}

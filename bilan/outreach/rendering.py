@@ -9,7 +9,8 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import date
+
+from bilan.french import NBSP
 
 PLACEHOLDERS = {
     "prenom": "prénom de la personne",
@@ -20,17 +21,6 @@ PLACEHOLDERS = {
     "campagne": "titre de la campagne",
 }
 PLACEHOLDER_RE = re.compile(r"\{\{\s*([^{}]*?)\s*\}\}")
-NBSP = "\u00a0"
-
-MONTHS = ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre"]
-WEEKDAYS = ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"]
-
-
-def french_date(day: date) -> str:
-    """« vendredi 31 mai 2024 » (« 1er » for the first of the month)."""
-    number = "1er" if day.day == 1 else str(day.day)
-    return f"{WEEKDAYS[day.weekday()]} {number} {MONTHS[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,6 @@ import uuid
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from email.utils import make_msgid
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -25,13 +24,12 @@ from django.db.models import Count, F, Max, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bilan.french import weekday_date
 from bilan.outreach.models import MailKind, MailStatus, MailTemplate, OutgoingMail, ReminderPolicy
-from bilan.outreach.rendering import DEFAULTS, MessageTemplate, french_date, render_message
-from bilan.outreach.schedule import (MAX_ATTEMPTS, current_step, reminder_steps, retry_delay,
-                                     strata_priorities)
+from bilan.outreach.rendering import DEFAULTS, MessageTemplate, render_message
+from bilan.outreach.schedule import MAX_ATTEMPTS, current_step, reminder_steps, retry_delay, strata_priorities
 from bilan.roster.models import Referent
-from bilan.surveys.models import (AccessToken, Campaign, CampaignState, Invitation, Response,
-                                  ResponseStatus)
+from bilan.surveys.models import AccessToken, Campaign, CampaignState, Invitation, Response, ResponseStatus
 from bilan.surveys.services import invite_roster, respondent_url
 from bilan.surveys.tokens import hash_token, new_token
 
@@ -69,7 +67,7 @@ def message_context(campaign: Campaign, invitation: Invitation, link: str) -> di
         "nom": invitation.referent.last_name,
         "etablissement": invitation.school.name,
         "lien": link,
-        "date_cloture": french_date(last_day),
+        "date_cloture": weekday_date(last_day),
         "campagne": campaign.title,
     }
 
@@ -316,7 +314,8 @@ def _smtp_problem(error: BaseException, recipient: str) -> tuple[bool, str]:
         detail = text.decode("utf-8", "replace") if isinstance(text, bytes) else str(text)
         return 500 <= code < 600, f"destinataire {recipient} refusé : {code} {detail}"
     if isinstance(error, smtplib.SMTPResponseException):
-        detail = error.smtp_error.decode("utf-8", "replace") if isinstance(error.smtp_error, bytes) else str(error.smtp_error)
+        smtp_error = error.smtp_error
+        detail = smtp_error.decode("utf-8", "replace") if isinstance(smtp_error, bytes) else str(smtp_error)
         return 500 <= error.smtp_code < 600, f"refus du serveur : {error.smtp_code} {detail}"
     return False, f"serveur de messagerie injoignable : {error.__class__.__name__} {error}"
 

@@ -6,13 +6,9 @@ docs/questionnaire-format.md), loaded into frozen dataclasses by
 :func:`validate_answers`.
 """
 
-from bilan.questionnaire.schema import (  # noqa: F401
-    Choice,
-    Condition,
-    Question,
-    QuestionType,
-    Questionnaire,
-    Section,
+from bilan.questionnaire.answers import (  # noqa: F401
+    AnswerErrors,
+    clean_answers,
 )
 from bilan.questionnaire.loader import (  # noqa: F401
     QuestionnaireError,
@@ -21,9 +17,4 @@ from bilan.questionnaire.loader import (  # noqa: F401
     load_questionnaire,
     parse_questionnaire,
 )
-from bilan.questionnaire.answers import (  # noqa: F401
-    AnswerErrors,
-    clean_answers,
-    is_visible,
-    visible_questions,
-)
+from bilan.questionnaire.schema import Choice, Condition, Question, Questionnaire, QuestionType, Section  # noqa: F401

@@ -9,9 +9,11 @@ questions are dropped), required answers present on submit.
 from __future__ import annotations
 
 import math
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
-from bilan.questionnaire.schema import OTHER_CODE, Question, QuestionType, Questionnaire, other_key
+from bilan.french import NBSP, NNBSP
+from bilan.questionnaire.schema import OTHER_CODE, Question, Questionnaire, QuestionType, other_key
 
 
 class AnswerErrors(ValueError):
@@ -20,17 +22,6 @@ class AnswerErrors(ValueError):
     def __init__(self, errors: dict[str, str]):
         self.errors = errors
         super().__init__("; ".join(f"{code} : {message}" for code, message in errors.items()))
-
-
-def is_visible(question: Question, answers: dict[str, Any]) -> bool:
-    return question.is_shown(answers)
-
-
-def visible_questions(questionnaire: Questionnaire, answers: dict[str, Any],
-                      codes: Iterable[str] | None = None) -> list[Question]:
-    wanted = set(codes) if codes is not None else None
-    return [q for q in questionnaire.questions
-            if (wanted is None or q.code in wanted) and q.is_shown(answers)]
 
 
 def _is_empty(value: Any) -> bool:
@@ -75,7 +66,7 @@ def clean_value(question: Question, value: Any) -> Any:
         if isinstance(value, bool):
             raise ValueError("un nombre est attendu")
         if isinstance(value, str):
-            text = value.strip().replace("\u202f", "").replace("\xa0", "").replace(" ", "").replace(",", ".")
+            text = value.strip().replace(NNBSP, "").replace(NBSP, "").replace(" ", "").replace(",", ".")
             try:
                 value = float(text)
             except ValueError:

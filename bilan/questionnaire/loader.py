@@ -8,6 +8,7 @@ All problems found are reported at once, not only the first one.
 from __future__ import annotations
 
 import re
+from collections.abc import Container
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +19,8 @@ from bilan.questionnaire.schema import (
     Choice,
     Condition,
     Question,
-    QuestionType,
     Questionnaire,
+    QuestionType,
     Section,
 )
 
@@ -110,16 +111,31 @@ class _Builder:
             source=self.source,
         )
 
-    def build_section(self, raw, index, seen_sections, seen_questions) -> Section | None:
+    def identify(self, raw: Any, named: str, unnamed: str, shape: str) -> tuple[str, str] | None:
+        """An entry's code and how its problems name it: ``named`` (``{}`` the code), or ``unnamed``
+        (its place) when it has no code. None, the problem noted, when it is not an object."""
         if not isinstance(raw, dict):
-            self.problem(f"section n° {index} : doit être un objet avec code, title et questions")
+            self.problem(f"{unnamed} : doit être {shape}")
             return None
         code = str(raw.get("code") or "")
-        label = f"section « {code} »" if code else f"section n° {index}"
+        return code, named.format(code) if code else unnamed
+
+    def check_code(self, code: str, where: str, seen: Container[str], duplicate: str) -> bool:
+        """False, with the problem noted, when ``code`` is malformed or already in ``seen``."""
         if not CODE_PATTERN.match(code):
-            self.problem(f"{label} : code absent ou invalide (lettres, chiffres et _, commence par une lettre)")
-        elif code in seen_sections:
-            self.problem(f"{label} : code de section en double")
+            self.problem(f"{where} : code absent ou invalide (lettres, chiffres et _, commence par une lettre)")
+            return False
+        if code in seen:
+            self.problem(f"{where} : {duplicate}")
+            return False
+        return True
+
+    def build_section(self, raw, index, seen_sections, seen_questions) -> Section | None:
+        entry = self.identify(raw, "section « {} »", f"section n° {index}", "un objet avec code, title et questions")
+        if entry is None:
+            return None
+        code, label = entry
+        self.check_code(code, label, seen_sections, "code de section en double")
         seen_sections.add(code)
         if not str(raw.get("title") or "").strip():
             self.problem(f"{label} : titre (title) absent")
@@ -141,18 +157,11 @@ class _Builder:
         )
 
     def build_question(self, raw, section_code, index, seen) -> Question | None:
-        if not isinstance(raw, dict):
-            self.problem(f"section « {section_code} », question n° {index} : doit être un objet")
+        entry = self.identify(raw, "question {}", f"section « {section_code} », question n° {index}", "un objet")
+        if entry is None:
             return None
-        code = str(raw.get("code") or "")
-        where = f"question {code}" if code else f"section « {section_code} », question n° {index}"
-        ok = True
-        if not CODE_PATTERN.match(code):
-            self.problem(f"{where} : code absent ou invalide (lettres, chiffres et _, commence par une lettre)")
-            ok = False
-        elif code in seen:
-            self.problem(f"question {code} : code en double")
-            ok = False
+        code, where = entry
+        ok = self.check_code(code, where, seen, "code en double")
         try:
             qtype = QuestionType(str(raw.get("type") or ""))
         except ValueError:

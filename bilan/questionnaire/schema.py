@@ -22,11 +22,14 @@ An unanswered question has no key at all.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
+from bilan.lookup import find
 
-class QuestionType(str, Enum):
+
+class QuestionType(StrEnum):
+    # StrEnum, so str() and f-strings give the code itself (« grid »), not « QuestionType.GRID ».
     SINGLE = "single"
     MULTIPLE = "multiple"
     YESNO = "yesno"
@@ -91,17 +94,6 @@ class Condition:
         if self.operator == "not_equals":
             return answer != self.value
         raise ValueError(f"unknown condition operator {self.operator!r}")
-
-    def describe_fr(self) -> str:
-        if self.operator == "answered":
-            return f"si {self.question} est renseignée" if self.value else f"si {self.question} n'est pas renseignée"
-        if self.operator == "includes":
-            return f"si {self.question} comprend « {self.value} »"
-        if self.operator == "in":
-            return f"si {self.question} vaut " + " ou ".join(f"« {v} »" for v in self.value)
-        if self.operator == "not_equals":
-            return f"si {self.question} ne vaut pas « {self.value} »"
-        return f"si {self.question} vaut « {self.value} »"
 
 
 @dataclass(frozen=True)
@@ -190,16 +182,10 @@ class Questionnaire:
         return tuple(q for section in self.sections for q in section.questions)
 
     def question(self, code: str) -> Question:
-        for question in self.questions:
-            if question.code == code:
-                return question
-        raise KeyError(code)
+        return find(self.questions, code)
 
     def section(self, code: str) -> Section:
-        for section in self.sections:
-            if section.code == code:
-                return section
-        raise KeyError(code)
+        return find(self.sections, code)
 
     @property
     def codes(self) -> tuple[str, ...]:

@@ -11,21 +11,21 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 import yaml
 
 from bilan.analysis import CampaignResults, QuestionResult
-from bilan.core.typography import NBSP, fix_typography, fr_number, fr_percent, fr_points, guillemets
+from bilan.french import NBSP, fr_number, fr_percent, fr_points, french_spacing, guillemets, numeric_date, plural
 from bilan.reports.document import Block, Chart, Image, Note, Quote, ReportDocument, Section
+from bilan.vocabularies import SCHOOL_TYPES
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
-SCHOOL_TYPE_PLACES = [("college", "en collèges"), ("lycee", "en lycées"), ("lp", "en LP"),
-                      ("erea", "en EREA"), ("other", "dans d'autres établissements")]
 ACTION_SECTION = "action"
 FOLLOW_UP_SECTION = "follow-up"
 
@@ -178,7 +178,7 @@ def measure(inputs: Inputs, selector: dict[str, Any]) -> str:
                 label = theme.label.strip()
                 if label.lower().startswith(("comment ", "pourquoi ", "quand ", "quel")) and not label.endswith("?"):
                     label += " ?"
-                return fix_typography(guillemets(label))
+                return french_spacing(guillemets(label), insert=True)
         return selector["otherwise"]
     if kind == "mention":
         pattern = re.compile(selector["pattern"])
@@ -197,7 +197,7 @@ def measure(inputs: Inputs, selector: dict[str, Any]) -> str:
 def _fill(inputs: Inputs, text: str, selectors: dict[str, dict], prefix: str = "") -> tuple[str, dict[str, str]]:
     figures = {f"{prefix}{name}": measure(inputs, selector) for name, selector in (selectors or {}).items()}
     local = {name: figures[f"{prefix}{name}"] for name in (selectors or {})}
-    return fix_typography(text.format(**local)), figures
+    return french_spacing(text.format(**local), insert=True), figures
 
 
 # --- Blocks ----------------------------------------------------------------
@@ -218,10 +218,11 @@ def chart_block(key: str, question: QuestionResult, svg_of: Callable | None, alt
         rows = [[o.label, fr_number(o.count), fr_percent(o.percent)] for o in options]
         if any(o.previous is not None and o.previous.previous_percent is not None for o in options):
             headers.append("Année précédente")
-            for row, option in zip(rows, options):
+            for row, option in zip(rows, options, strict=True):
                 before = option.previous.previous_percent if option.previous else None
                 row.append(fr_percent(before))
-    chart = Chart(title=question.label, svg=svg, alt=fix_typography(alt_of(question) if alt_of else question.label),
+    chart = Chart(title=question.label, svg=svg,
+                  alt=french_spacing(alt_of(question) if alt_of else question.label, insert=True),
                   headers=headers, rows=rows)
     return Block(kind="chart", key=key, chart=chart)
 
@@ -234,7 +235,7 @@ def _digest_quotes(digest: Any, limit: int = 6) -> tuple[list[str], list[Quote]]
     for quote in getattr(digest, "published_quotes", []) or []:
         text = quote if isinstance(quote, str) else getattr(quote, "text", str(quote))
         theme = "" if isinstance(quote, str) else getattr(quote, "theme", "") or ""
-        quotes.append(Quote(text=fix_typography(text), theme=theme))
+        quotes.append(Quote(text=french_spacing(text, insert=True), theme=theme))
     return labels, quotes[:limit]
 
 
@@ -263,7 +264,7 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of) -> list[Block]:
                 line, line_figures = _fill(inputs, entry["text"], entry.get("figures"), prefix=f"{index}.")
                 items.append(line)
                 figures.update(line_figures)
-            blocks.append(Block(kind="list", key=key, text=text, items=[fix_typography(i) for i in items],
+            blocks.append(Block(kind="list", key=key, text=text, items=[french_spacing(i, insert=True) for i in items],
                                 figures=figures))
         elif kind == "chart":
             block = chart_block(key, _question(inputs.results, item["q"]), svg_of, alt_of)
@@ -276,7 +277,7 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of) -> list[Block]:
             labels, quotes = _digest_quotes(digest)
             text = ("Thèmes cités par ordre décroissant de fréquence : " + ", ".join(labels) + ".") if labels else ""
             if labels or quotes:
-                blocks.append(Block(kind="quotes", key=key, text=fix_typography(text), quotes=quotes))
+                blocks.append(Block(kind="quotes", key=key, text=french_spacing(text, insert=True), quotes=quotes))
         else:
             raise ReportTemplateError(f"Modèle de compte-rendu : bloc « {key} » de type « {kind} » inconnu.")
     return blocks
@@ -286,9 +287,9 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
     p = inputs.participation
     figures = {"invited": fr_number(p.invited),
                "per_school": fr_number(p.invited / p.schools, 2) if p.schools else "—"}
-    blocks = [Block(kind="paragraph", key="participation-invited", figures=dict(figures), text=fix_typography(
+    blocks = [Block(kind="paragraph", key="participation-invited", figures=dict(figures), text=french_spacing(
         f"{figures['invited']} personnes ont exercé la mission de RUPN cette année, soit une moyenne de "
-        f"{figures['per_school']} personnes par établissement."))]
+        f"{figures['per_school']} personnes par établissement.", insert=True))]
     rate = truncated_rate(p.respondents, p.invited)
     figures = {"respondents": fr_number(p.respondents), "rate": fr_percent(rate)}
     text = f"{figures['respondents']} ont répondu au questionnaire, soit {figures['rate']}"
@@ -301,13 +302,13 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
             text += f" (stable par rapport à l'an dernier, {figures['previous_rate']})"
         else:
             direction = "baisse" if change < 0 else "hausse"
-            plural = "s" if abs(change) > 1 else ""
-            text += (f" ({direction} de {figures['change']}{NBSP}point{plural} par rapport à l'an dernier, "
+            text += (f" ({direction} de {plural(abs(change), 'point')} par rapport à l'an dernier, "
                      f"où le taux était de {figures['previous_rate']})")
-    blocks.append(Block(kind="paragraph", key="participation-rate", text=fix_typography(text + "."),
+    blocks.append(Block(kind="paragraph", key="participation-rate", text=french_spacing(text + ".", insert=True),
                         figures=figures))
     parts, figures = [], {}
-    for code, place in SCHOOL_TYPE_PLACES:
+    for term in SCHOOL_TYPES:
+        code, place = term.code, term.place
         count = p.by_school_type.get(code)
         if count:
             figures[code] = fr_number(count)
@@ -316,12 +317,12 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
         first, _, rest = listed.partition(" ")
         blocks.append(Block(kind="paragraph", key="participation-types", figures=figures,
-                            text=fix_typography(f"{first} de ces personnes sont RUPN {rest}.")))
+                            text=french_spacing(f"{first} de ces personnes sont RUPN {rest}.", insert=True)))
     return blocks
 
 
 def _indicator_text(inputs: Inputs, indicator: Indicator) -> str:
-    return fix_typography(f"{measure(inputs, indicator.selector)} {indicator.statement}")
+    return french_spacing(f"{measure(inputs, indicator.selector)} {indicator.statement}", insert=True)
 
 
 def action_blocks(inputs: Inputs) -> list[Block]:
@@ -332,7 +333,7 @@ def action_blocks(inputs: Inputs) -> list[Block]:
     for index, action in enumerate(inputs.actions):
         line = f"{action.title}. {action.description.strip().rstrip('.')}".strip().rstrip(".")
         details = [f"responsable{NBSP}: {action.owner}" if action.owner else "",
-                   f"échéance{NBSP}: {action.due_date.strftime('%d/%m/%Y')}" if action.due_date else "",
+                   f"échéance{NBSP}: {numeric_date(action.due_date)}" if action.due_date else "",
                    f"état{NBSP}: {action.status}"]
         line += " (" + ", ".join(d for d in details if d) + ")"
         answers = [_indicator_text(inputs, indicator) for indicator in action.indicators]
@@ -341,7 +342,7 @@ def action_blocks(inputs: Inputs) -> list[Block]:
         answers += [f"thème « {theme} »" for theme in action.themes]
         if answers:
             line += ". En réponse au constat : " + " ; ".join(answers)
-        items.append(fix_typography(line + "."))
+        items.append(french_spacing(line + ".", insert=True))
     return [Block(kind="list", key="action-plan", items=items, figures=figures)]
 
 
@@ -366,10 +367,10 @@ def follow_up_blocks(inputs: Inputs) -> list[Block]:
         line = f"{action.title} (état{NBSP}: {action.status})"
         if moves:
             line += ". " + " ; ".join(m[:1].upper() + m[1:] for m in moves)
-        items.append(fix_typography(line + "."))
+        items.append(french_spacing(line + ".", insert=True))
     text = (f"Pour chaque action décidée après le bilan {inputs.previous_school_year}, "
             "l'évolution de l'indicateur qu'elle visait :")
-    return [Block(kind="list", key="follow-up", text=fix_typography(text), items=items, figures=figures)]
+    return [Block(kind="list", key="follow-up", text=french_spacing(text, insert=True), items=items, figures=figures)]
 
 
 # --- Edits, layout, notes ------------------------------------------------
@@ -380,7 +381,7 @@ def apply_edit(block: Block, edit: Edit) -> None:
     block.text = edit.text
     block.edited = True
     block.flagged = bool(changed)
-    block.changed = [fix_typography(c) for c in changed]
+    block.changed = [french_spacing(c, insert=True) for c in changed]
 
 
 def collect_notes(sections: list[Section], glossary: dict[str, str]) -> list[Note]:
@@ -401,8 +402,9 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
     template = load_template(inputs.results.questionnaire_code)
     start, _, end = inputs.school_year.partition("-")
     title = template["title"].format(year_end=end or start)
-    subtitle = fix_typography(template["subtitle"].format(school_year_slash=inputs.school_year.replace("-", "/")))
-    intro = Block(kind="paragraph", key="intro", text=fix_typography(template["intro"]))
+    subtitle = french_spacing(template["subtitle"].format(school_year_slash=inputs.school_year.replace("-", "/")),
+                              insert=True)
+    intro = Block(kind="paragraph", key="intro", text=french_spacing(template["intro"], insert=True))
     sections = [Section(key="participation", title="Participation", blocks=[intro] + participation_blocks(inputs))]
     for spec in template["sections"]:
         sections.append(Section(key=spec["key"], title=spec["title"], level=spec.get("level", 1),
@@ -418,7 +420,8 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
         section = by_key.get(addition.section)
         if section is not None:
             section.blocks.append(Block(kind="image" if addition.image else "paragraph", key=addition.key,
-                                        text=fix_typography(addition.text), image=addition.image, custom=True))
+                                        text=french_spacing(addition.text, insert=True), image=addition.image,
+                                        custom=True))
     for section in sections:
         section.hidden = section.key in inputs.hidden
         for block in section.blocks:
@@ -432,6 +435,6 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
         sections.sort(key=lambda s: rank.get(s.key, len(rank)))
     return ReportDocument(
         title=title, subtitle=subtitle, campaign=inputs.campaign, school_year=inputs.school_year,
-        academie=inputs.academie, generated_on=(inputs.today or date.today()).isoformat(),
+        academie=inputs.academie, generated_on=(inputs.today or datetime.now().astimezone().date()).isoformat(),
         sections=sections, notes=collect_notes(sections, template.get("notes", {})),
     )

@@ -12,6 +12,8 @@ import copy
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bilan.lookup import find
+
 DOCUMENT_FORMAT = "bilan-report/1"
 
 
@@ -96,17 +98,10 @@ class ReportDocument:
         return [section for section in self.sections if not section.hidden]
 
     def section(self, key: str) -> Section:
-        for section in self.sections:
-            if section.key == key:
-                return section
-        raise KeyError(key)
+        return find(self.sections, key, attribute="key")
 
     def block(self, key: str) -> Block:
-        for section in self.sections:
-            for block in section.blocks:
-                if block.key == key:
-                    return block
-        raise KeyError(key)
+        return find((block for section in self.sections for block in section.blocks), key, attribute="key")
 
     def flagged_blocks(self) -> list[Block]:
         return [b for s in self.sections for b in s.blocks if b.flagged]

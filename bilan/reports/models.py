@@ -23,6 +23,9 @@ class ReportEdit(models.Model):
         verbose_name_plural = "paragraphes modifiés"
         constraints = [models.UniqueConstraint(fields=["campaign", "block_key"], name="report_edit_unique")]
 
+    def __str__(self):
+        return f"paragraphe « {self.block_key} » modifié"
+
 
 class ReportSectionSetting(models.Model):
     campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="report_sections")
@@ -34,6 +37,9 @@ class ReportSectionSetting(models.Model):
         verbose_name = "réglage de section"
         ordering = ["position"]
         constraints = [models.UniqueConstraint(fields=["campaign", "section_key"], name="report_section_unique")]
+
+    def __str__(self):
+        return f"section « {self.section_key} »{' (masquée)' if self.hidden else ''}"
 
 
 class ReportAddition(models.Model):
@@ -51,6 +57,9 @@ class ReportAddition(models.Model):
         verbose_name = "ajout au compte-rendu"
         verbose_name_plural = "ajouts au compte-rendu"
         ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{'image' if self.image else 'texte'} ajouté à la section « {self.section_key} »"
 
     @property
     def block_key(self) -> str:
@@ -71,6 +80,9 @@ class ReportVersion(models.Model):
         verbose_name_plural = "versions publiées"
         ordering = ["-number"]
         constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="report_version_unique")]
+
+    def __str__(self):
+        return f"version {self.number}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:

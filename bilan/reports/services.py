@@ -12,8 +12,7 @@ from django.utils import timezone
 
 from bilan.reports import builder
 from bilan.reports.document import Image, ReportDocument
-from bilan.reports.models import (Action, ActionStatus, ReportAddition, ReportEdit, ReportSectionSetting,
-                                  ReportVersion)
+from bilan.reports.models import Action, ActionStatus, ReportAddition, ReportEdit, ReportSectionSetting, ReportVersion
 from bilan.reports.renderers import FORMATS, render
 from bilan.results.charts import chart_alt_text, chart_svg
 from bilan.results.services import campaign_results
@@ -202,7 +201,8 @@ DEMO_ACTIONS = [
      "indicators": [{"q": "RES_KNOWLEDGE", "row": "apps_education", "col": "used",
                      "statement": "ont utilisé Apps Éducation"}]},
     {"title": "Repenser la diffusion des tutoriels",
-     "description": "Murs virtuels, cartes mentales et infographies dans l'espace dédié de l'ENT et sur le site du SRANE.",
+     "description": "Murs virtuels, cartes mentales et infographies dans l'espace dédié de l'ENT "
+                    "et sur le site du SRANE.",
      "owner": "SRANE", "due": (3, 31), "status": ActionStatus.PLANNED,
      "indicators": [{"q": "SKILLS_ACTIONS", "row": "makes_tutorials", "col": "yes",
                      "statement": "créent des tutoriels"}]},

@@ -5,17 +5,16 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
-from django.views.decorators.http import require_POST
 
 from bilan.core.models import Role
-from bilan.core.permissions import has_role, staff_campaign_view
+from bilan.core.permissions import has_role
 from bilan.reports import services
-from bilan.reports.renderers import FORMATS, render as render_document
-from bilan.reports.renderers.html import EMBEDDED_CSS, body_html
+from bilan.reports.forms import AddForm, BlockEditForm, LayoutForm
 from bilan.reports.models import ReportVersion
-
-IMAGE_TYPES = {"image/png", "image/jpeg", "image/gif"}
-MAX_IMAGE_BYTES = 2 * 1024 * 1024
+from bilan.reports.renderers import FORMATS
+from bilan.reports.renderers import render as render_document
+from bilan.reports.renderers.html import body_html
+from bilan.surveys.access import staff_campaign_view
 
 
 def _download(filename, mimetype, content):
@@ -26,15 +25,24 @@ def _download(filename, mimetype, content):
 
 @staff_campaign_view()
 def detail(request, campaign):
-    document = services.build_campaign_report(campaign)
+    return _detail_page(request, campaign, services.build_campaign_report(campaign))
+
+
+def _detail_page(request, campaign, document, *, refused=None, title=""):
+    """The draft report with its side forms; ``refused``, the layout or addition form the pilot
+    sent and that was refused, is drawn again in its place with its errors."""
     can_edit = has_role(request.user, campaign.academie_id, Role.PILOT)
     edit_url = (lambda key: reverse("reports:edit", args=[campaign.slug, key])) if can_edit else None
+    layout_form = refused if isinstance(refused, LayoutForm) else LayoutForm(document.sections)
+    add_form = refused if isinstance(refused, AddForm) else AddForm(document.sections)
     return render(request, "reports/detail.html", {
         "campaign": campaign, "document": document, "can_edit": can_edit, "formats": FORMATS,
-        "report_css": mark_safe(EMBEDDED_CSS),
-        "report_body": mark_safe(body_html(document, edit_url=edit_url)),
+        # body_html escapes every text of the document; the charts' SVG comes from our renderer (vl-convert)
+        "report_body": mark_safe(body_html(document, edit_url=edit_url)),  # noqa: S308
         "flagged": document.flagged_blocks(), "sections": document.sections,
         "versions": ReportVersion.objects.filter(campaign=campaign).only("number", "published_at"),
+        "layout_form": layout_form, "add_form": add_form,
+        "refused_title": title, "refused_summary": refused.error_summary() if refused is not None else [],
     })
 
 
@@ -45,75 +53,55 @@ def download(request, campaign, fmt):
     return _download(*services.render_campaign_report(campaign, fmt))
 
 
-@staff_campaign_view(needed=Role.PILOT)
+@staff_campaign_view(needed=Role.PILOT, methods=("GET", "HEAD", "POST"))
 def edit_block(request, campaign, key):
     document = services.build_campaign_report(campaign)
     try:
         block = document.block(key)
     except KeyError:
         raise Http404("Paragraphe inconnu") from None
-    error = None
-    if request.method == "POST":
-        if "revert" in request.POST:
+    form = BlockEditForm(request.POST if request.method == "POST" else None, initial={"text": block.text})
+    if form.is_valid():
+        if form.cleaned_data["revert"]:
             services.revert_edit(campaign, key)
             messages.success(request, "Le paragraphe reprend le texte rédigé à partir des données.")
-            return redirect("reports:detail", campaign.slug)
-        text = request.POST.get("text", "").strip()
-        if not text:
-            error = "Le texte du paragraphe ne peut pas être vide."
         else:
-            services.save_edit(campaign, key, text, request.user)
+            services.save_edit(campaign, key, form.cleaned_data["text"], request.user)
             messages.success(request, "Paragraphe enregistré. Il sera conservé quand le compte-rendu sera régénéré.")
-            return redirect("reports:detail", campaign.slug)
-    return render(request, "reports/edit.html", {"campaign": campaign, "block": block, "error": error})
+        return redirect("reports:detail", campaign.slug)
+    return render(request, "reports/edit.html", {"campaign": campaign, "block": block, "form": form,
+                                                 "refused_summary": form.error_summary() if form.is_bound else []})
 
 
-@staff_campaign_view(needed=Role.PILOT)
-@require_POST
+@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
 def layout(request, campaign):
     document = services.build_campaign_report(campaign)
-    keys = [s.key for s in document.sections]
-    positions = {}
-    for index, key in enumerate(keys):
-        raw = request.POST.get(f"position-{key}", str(index + 1))
-        try:
-            positions[key] = int(raw)
-        except ValueError:
-            messages.error(request, f"Position « {raw} » invalide pour la section « {key} » : un nombre entier est attendu.")
-            return redirect("reports:detail", campaign.slug)
-    order = sorted(keys, key=lambda k: (positions[k], keys.index(k)))
-    hidden = {k for k in keys if request.POST.get(f"hidden-{k}")}
-    services.set_layout(campaign, order, hidden)
+    form = LayoutForm(document.sections, request.POST)
+    if not form.is_valid():
+        return _detail_page(request, campaign, document, refused=form, title="Ordre et visibilité des sections")
+    services.set_layout(campaign, form.order(), form.hidden())
     messages.success(request, "Ordre et visibilité des sections enregistrés.")
     return redirect("reports:detail", campaign.slug)
 
 
-@staff_campaign_view(needed=Role.PILOT)
-@require_POST
+@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
 def add(request, campaign):
-    section = request.POST.get("section", "")
-    text = request.POST.get("text", "").strip()
-    upload = request.FILES.get("image")
-    keys = {s.key for s in services.build_campaign_report(campaign).sections}
-    if section not in keys:
-        messages.error(request, "Choisissez la section où ajouter le texte ou l'image.")
-    elif upload and (upload.content_type not in IMAGE_TYPES or upload.size > MAX_IMAGE_BYTES):
-        messages.error(request, "L'image doit être au format PNG, JPEG ou GIF et peser au plus 2 Mo.")
-    elif upload and not request.POST.get("alt", "").strip():
-        messages.error(request, "Décrivez l'image (texte alternatif) pour les personnes qui ne la voient pas.")
-    elif not (text or upload):
-        messages.error(request, "Saisissez un texte ou choisissez une image.")
-    else:
-        services.add_block(campaign, section, text=text, image=upload.read() if upload else None,
-                           image_mimetype=upload.content_type if upload else "",
-                           image_alt=request.POST.get("alt", "").strip())
-        messages.success(request, "Ajout enregistré.")
+    document = services.build_campaign_report(campaign)
+    form = AddForm(document.sections, request.POST, request.FILES)
+    if not form.is_valid():
+        return _detail_page(request, campaign, document, refused=form, title="Ajout d'un texte ou d'une image")
+    upload = form.cleaned_data["image"]
+    services.add_block(campaign, form.cleaned_data["section"], text=form.cleaned_data["text"],
+                       image=upload.read() if upload else None,
+                       image_mimetype=upload.content_type if upload else "",
+                       image_alt=form.cleaned_data["alt"] if upload else "")
+    messages.success(request, "Ajout enregistré.")
     return redirect("reports:detail", campaign.slug)
 
 
-@staff_campaign_view(needed=Role.PILOT)
-@require_POST
+@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
 def publish(request, campaign):
+    # Nothing is posted but the CSRF token: there is no value to validate.
     version = services.publish(campaign, request.user)
     messages.success(request, f"Version {version.number} publiée ; elle ne changera plus.")
     return redirect("reports:version", campaign.slug, version.number)
@@ -125,8 +113,7 @@ def version(request, campaign, number):
     document = services.version_document(published)
     return render(request, "reports/version.html", {
         "campaign": campaign, "version": published, "formats": FORMATS,
-        "report_css": mark_safe(EMBEDDED_CSS),
-        "report_body": mark_safe(body_html(document)),
+        "report_body": mark_safe(body_html(document)),  # noqa: S308  body_html escapes every text (see _detail_page)
     })
 
 

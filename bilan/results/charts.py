@@ -9,13 +9,13 @@ table beside it.
 from __future__ import annotations
 
 import base64
-from functools import lru_cache
 import json
+from functools import lru_cache
 
 import vl_convert
 
 from bilan.analysis import QuestionResult
-from bilan.core.typography import fr_percent
+from bilan.french import fr_percent
 
 FONT = "DejaVu Sans"
 BAR_COLOR = "#000091"      # DSFR blue France

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 
 from bilan.analysis import CampaignResults
-from bilan.analysis.engine import SCHOOL_TYPE_LABELS_FR
 from bilan.interop.spreadsheets import Sheet, write_sheets
+from bilan.vocabularies import departement_label, school_type_label
 
 RESULT_HEADER = [
     "question", "type", "section", "intitulé", "répondant·es", "interrogé·es", "ayant répondu",
@@ -61,7 +61,7 @@ def result_rows(results: CampaignResults) -> list[list]:
 
 
 def _stratum_label(dimension: str, stratum: str) -> str:
-    return SCHOOL_TYPE_LABELS_FR.get(stratum, stratum) if dimension == "school_type" else stratum
+    return school_type_label(stratum) if dimension == "school_type" else departement_label(stratum)
 
 
 def breakdown_rows(results: CampaignResults, dimension: str) -> list[list]:
@@ -87,7 +87,8 @@ def participation_rows(results: CampaignResults) -> list[list]:
     rows = [["ensemble", rates.overall.invited, rates.overall.respondents, rates.overall.percent]]
     rows += [[f"type : {_stratum_label('school_type', r.stratum)}", r.invited, r.respondents, r.percent]
              for r in rates.by_school_type]
-    rows += [[f"département : {r.stratum}", r.invited, r.respondents, r.percent] for r in rates.by_departement]
+    rows += [[f"département : {_stratum_label('departement_code', r.stratum)}", r.invited, r.respondents, r.percent]
+             for r in rates.by_departement]
     return rows
 
 

@@ -1,13 +1,14 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
-from bilan.analysis.engine import SCHOOL_TYPE_LABELS_FR
 from bilan.core.models import Role
-from bilan.core.permissions import has_role, staff_campaign_view
+from bilan.core.permissions import has_role
 from bilan.results.charts import chart_alt_text, chart_data_uri
 from bilan.results.exports import export_results
 from bilan.results.services import campaign_results
-from bilan.roster.models import SchoolType
+from bilan.roster.models import Departement, SchoolType
+from bilan.surveys.access import staff_campaign_view
+from bilan.vocabularies import SCHOOL_TYPE_STRATUM_LABELS, UNKNOWN, departement_label, school_type_label
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods", "json")
 
@@ -24,8 +25,15 @@ def _filters(request, campaign):
     return school_type, departement, departements
 
 
+def _departement_labels(campaign, codes) -> dict[str, str]:
+    """« 16 – Charente » for every département the pages may show, with the académie's names."""
+    names = dict(Departement.objects.filter(academie_id=campaign.academie_id).values_list("code", "name"))
+    return {code: departement_label(code, names.get(code)) for code in {*names, *codes, UNKNOWN}}
+
+
 def _context(request, campaign):
     school_type, departement, departements = _filters(request, campaign)
+    departement_labels = _departement_labels(campaign, departements)
     results = campaign_results(campaign, school_type=school_type, departement=departement)
     query = request.GET.urlencode()
     return {
@@ -35,19 +43,21 @@ def _context(request, campaign):
         "school_type": school_type,
         "departement": departement,
         "school_types": [(value, label) for value, label in SchoolType.choices],
-        "departements": departements,
-        "filter_label": _filter_label(school_type, departement),
+        "departements": [(code, departement_labels[code]) for code in departements],
+        "departement_labels": departement_labels,
+        "type_labels": SCHOOL_TYPE_STRATUM_LABELS,
+        "filter_label": _filter_label(school_type, departement and departement_labels[departement]),
         "query": f"?{query}" if query else "",
         "export_formats": EXPORT_FORMATS,
     }
 
 
-def _filter_label(school_type, departement):
+def _filter_label(school_type, departement_shown):
     parts = []
     if school_type:
-        parts.append(SCHOOL_TYPE_LABELS_FR.get(school_type, school_type))
-    if departement:
-        parts.append(f"département {departement}")
+        parts.append(school_type_label(school_type))
+    if departement_shown:
+        parts.append(departement_shown)
     return ", ".join(parts)
 
 
@@ -60,7 +70,6 @@ def overview(request, campaign):
         codes = {q.code for q in section.questions}
         sections.append({"section": section, "count": sum(1 for q in results.questions if q.code in codes)})
     context["sections"] = sections
-    context["type_labels"] = SCHOOL_TYPE_LABELS_FR
     context["can_import"] = has_role(request.user, campaign.academie_id, Role.PILOT)
     return render(request, "results/overview.html", context)
 
@@ -86,7 +95,6 @@ def section(request, campaign, section):
         "questions": questions,
         "previous_section": schema.sections[index - 1] if index > 0 else None,
         "next_section": schema.sections[index + 1] if index + 1 < len(schema.sections) else None,
-        "type_labels": SCHOOL_TYPE_LABELS_FR,
     })
     return render(request, "results/section.html", context)
 

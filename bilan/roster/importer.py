@@ -14,10 +14,11 @@ import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from bilan.interop.tabular import Table, french_spacing
-from bilan.roster.uai import normalise_uai, uai_problem
-
-SCHOOL_TYPES = ("college", "lycee", "lp", "erea", "other")
+from bilan import vocabularies
+from bilan.french import french_spacing
+from bilan.interop.tabular import Table, located_message
+from bilan.uai import normalise_uai, uai_problem
+from bilan.vocabularies import DEPARTEMENTS, school_type_code
 
 # Canonical column -> accepted headers (compared without case, accents, spaces or punctuation).
 COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
@@ -36,42 +37,6 @@ COLUMN_ALIASES: dict[str, tuple[str, ...]] = {
     "annee_scolaire": ("année scolaire", "année", "millésime"),
 }
 REQUIRED_COLUMNS = ("uai", "etablissement", "type", "departement", "nom", "prenom", "courriel")
-OPTIONAL_COLUMNS = ("commune", "annee_scolaire")
-
-SCHOOL_TYPE_LABELS = {"college": "collège", "lycee": "lycée", "lp": "lycée professionnel",
-                      "erea": "EREA", "other": "autre"}
-SCHOOL_TYPE_ALIASES: dict[str, tuple[str, ...]] = {
-    "college": ("college", "clg", "col"),
-    "lycee": ("lycee", "lyc", "lycee general", "lycee technologique", "lycee general et technologique",
-              "lgt", "lycee polyvalent", "lpo", "lg", "lt"),
-    "lp": ("lp", "lycee professionnel", "lycee pro", "lyc pro", "lppro", "lpro"),
-    "erea": ("erea",),
-    "other": ("autre", "other", "autres"),
-}
-
-FRENCH_DEPARTEMENTS: dict[str, str] = {
-    "01": "Ain", "02": "Aisne", "03": "Allier", "04": "Alpes-de-Haute-Provence", "05": "Hautes-Alpes",
-    "06": "Alpes-Maritimes", "07": "Ardèche", "08": "Ardennes", "09": "Ariège", "10": "Aube",
-    "11": "Aude", "12": "Aveyron", "13": "Bouches-du-Rhône", "14": "Calvados", "15": "Cantal",
-    "16": "Charente", "17": "Charente-Maritime", "18": "Cher", "19": "Corrèze", "2A": "Corse-du-Sud",
-    "2B": "Haute-Corse", "21": "Côte-d'Or", "22": "Côtes-d'Armor", "23": "Creuse", "24": "Dordogne",
-    "25": "Doubs", "26": "Drôme", "27": "Eure", "28": "Eure-et-Loir", "29": "Finistère", "30": "Gard",
-    "31": "Haute-Garonne", "32": "Gers", "33": "Gironde", "34": "Hérault", "35": "Ille-et-Vilaine",
-    "36": "Indre", "37": "Indre-et-Loire", "38": "Isère", "39": "Jura", "40": "Landes",
-    "41": "Loir-et-Cher", "42": "Loire", "43": "Haute-Loire", "44": "Loire-Atlantique", "45": "Loiret",
-    "46": "Lot", "47": "Lot-et-Garonne", "48": "Lozère", "49": "Maine-et-Loire", "50": "Manche",
-    "51": "Marne", "52": "Haute-Marne", "53": "Mayenne", "54": "Meurthe-et-Moselle", "55": "Meuse",
-    "56": "Morbihan", "57": "Moselle", "58": "Nièvre", "59": "Nord", "60": "Oise", "61": "Orne",
-    "62": "Pas-de-Calais", "63": "Puy-de-Dôme", "64": "Pyrénées-Atlantiques",
-    "65": "Hautes-Pyrénées", "66": "Pyrénées-Orientales", "67": "Bas-Rhin", "68": "Haut-Rhin",
-    "69": "Rhône", "70": "Haute-Saône", "71": "Saône-et-Loire", "72": "Sarthe", "73": "Savoie",
-    "74": "Haute-Savoie", "75": "Paris", "76": "Seine-Maritime", "77": "Seine-et-Marne",
-    "78": "Yvelines", "79": "Deux-Sèvres", "80": "Somme", "81": "Tarn", "82": "Tarn-et-Garonne",
-    "83": "Var", "84": "Vaucluse", "85": "Vendée", "86": "Vienne", "87": "Haute-Vienne",
-    "88": "Vosges", "89": "Yonne", "90": "Territoire de Belfort", "91": "Essonne",
-    "92": "Hauts-de-Seine", "93": "Seine-Saint-Denis", "94": "Val-de-Marne", "95": "Val-d'Oise",
-    "971": "Guadeloupe", "972": "Martinique", "973": "Guyane", "974": "La Réunion", "976": "Mayotte",
-}
 
 SCHOOL_YEAR_PATTERN = re.compile(r"^(\d{4})\s*[-/–—]\s*(\d{4})$")
 EMAIL_PATTERN = re.compile(
@@ -89,12 +54,8 @@ class ImportProblem:
     header: str | None = None  # the column's header as written in the file
 
     def __str__(self) -> str:
-        parts = []
-        if self.line is not None:
-            parts.append(f"ligne {self.line}")
-        if self.column is not None:
-            parts.append(f"colonne « {self.header or self.column} »")
-        return french_spacing(f"{', '.join(parts)} : {self.message}" if parts else self.message)
+        column = None if self.column is None else self.header or self.column
+        return located_message(self.message, line=self.line, column=column)
 
 
 @dataclass
@@ -151,7 +112,6 @@ def _compact(text: str) -> str:
 _HEADER_LOOKUP = {_compact(alias): canonical
                   for canonical, aliases in COLUMN_ALIASES.items()
                   for alias in (canonical, *aliases)}
-_TYPE_LOOKUP = {_compact(alias): code for code, aliases in SCHOOL_TYPE_ALIASES.items() for alias in aliases}
 
 
 def canonical_column(header: str) -> str | None:
@@ -161,7 +121,8 @@ def canonical_column(header: str) -> str | None:
 
 def parse_school_type(value: str) -> str | None:
     """``"Lycée professionnel"`` -> ``"lp"``; None when unknown."""
-    return _TYPE_LOOKUP.get(_compact(value))
+    # The same words as the answer imports accept: both read bilan.vocabularies.
+    return school_type_code(value)
 
 
 def parse_school_year(value: str) -> str | None:
@@ -172,7 +133,7 @@ def parse_school_year(value: str) -> str | None:
     return f"{match.group(1)}-{match.group(2)}"
 
 
-def departement_code(value: str, known: Mapping[str, str] = FRENCH_DEPARTEMENTS) -> str | None:
+def departement_code(value: str, known: Mapping[str, str] = DEPARTEMENTS) -> str | None:
     """The code of a département given as "86", "086", "2A", "Vienne" or "86 - Vienne"; None if unknown."""
     text = value.strip().upper()
     match = re.match(r"^0*(\d{1,3}|2[AB])(?:\b|$)", text)
@@ -210,7 +171,7 @@ def validate_roster(table: Table, *, school_year: str | None = None,
     All problems are collected, none stops the check.
     """
     plan = RosterPlan()
-    known_departements = dict(departements) if departements is not None else FRENCH_DEPARTEMENTS
+    known_departements = dict(departements) if departements is not None else DEPARTEMENTS
     default_year = None
     if school_year is not None:
         default_year = parse_school_year(school_year)
@@ -248,7 +209,7 @@ def validate_roster(table: Table, *, school_year: str | None = None,
     for row in table.rows:
         problems: list[ImportProblem] = []
 
-        def problem(column: str, message: str) -> None:
+        def problem(column: str, message: str, problems=problems, row=row) -> None:
             problems.append(ImportProblem(row.line, column, message, header=columns.get(column)))
 
         values = {canonical: row.get(header) for canonical, header in columns.items()}
@@ -299,7 +260,7 @@ def validate_roster(table: Table, *, school_year: str | None = None,
                                          f"ligne {school.line}, et ici « {school_name} »")
             if school_type and school.type and school_type != school.type:
                 problem("type", f"l'établissement {uai} est de type « {values['type']} » ici, mais "
-                                f"« {SCHOOL_TYPE_LABELS[school.type]} » ligne {school.line}")
+                                f"« {vocabularies.school_type(school.type).in_sentence} » ligne {school.line}")
             if dep_code and school.departement_code and dep_code != school.departement_code:
                 problem("departement", f"l'établissement {uai} est dans le département {dep_code} ici, "
                                        f"mais {school.departement_code} ligne {school.line}")

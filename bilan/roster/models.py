@@ -2,15 +2,12 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 
-from bilan.roster.uai import normalise_uai, uai_problem
+from bilan.core.choices import vocabulary_choices
+from bilan.uai import normalise_uai, uai_problem
+from bilan.vocabularies import SCHOOL_TYPE_LABELS, departement_label
 
-
-class SchoolType(models.TextChoices):
-    COLLEGE = "college", "Collège"
-    LYCEE = "lycee", "Lycée"
-    LP = "lp", "Lycée professionnel"
-    EREA = "erea", "EREA"
-    OTHER = "other", "Autre"
+# COLLEGE, LYCEE, LP, EREA, OTHER: codes and labels of bilan.vocabularies, where the pure cores read them too.
+SchoolType = vocabulary_choices("SchoolType", SCHOOL_TYPE_LABELS, __name__)
 
 
 class Academie(models.Model):
@@ -36,7 +33,7 @@ class Departement(models.Model):
         ordering = ["code"]
 
     def __str__(self):
-        return f"{self.code} {self.name}"
+        return departement_label(self.code, self.name)
 
 
 class School(models.Model):
@@ -79,13 +76,13 @@ class Referent(models.Model):
     def __str__(self):
         return self.full_name
 
-    @property
-    def full_name(self) -> str:
-        return f"{self.first_name} {self.last_name}".strip()
-
     def save(self, *args, **kwargs):
         self.email = (self.email or "").strip().lower()
         super().save(*args, **kwargs)
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
 
 
 class Mandate(models.Model):

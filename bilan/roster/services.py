@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
+from django.db.models import Model
 from django.utils.text import slugify
 
-from bilan.interop.tabular import TableError, french_spacing, read_table
-from bilan.roster.importer import FRENCH_DEPARTEMENTS, ImportProblem, RosterPlan, validate_roster
+from bilan.french import french_spacing
+from bilan.interop.tabular import TableError, read_table
+from bilan.roster.importer import ImportProblem, RosterPlan, validate_roster
 from bilan.roster.models import Academie, Departement, Mandate, Referent, School
+from bilan.vocabularies import DEPARTEMENTS
 
 
 @dataclass
@@ -130,7 +133,7 @@ def _import_table(table, report: ImportReport, *, school_year, academie) -> None
         # An académie with no département yet: any French département not already
         # attached to another académie may be created under it.
         taken = set(Departement.objects.values_list("code", flat=True))
-        allowed = {code: name for code, name in FRENCH_DEPARTEMENTS.items() if code not in taken}
+        allowed = {code: name for code, name in DEPARTEMENTS.items() if code not in taken}
     else:
         report.problems.append(ImportProblem(None, None, (
             "aucun département en base : indiquez l'académie (option --academie, ex. poitiers) "
@@ -159,30 +162,42 @@ def _import_table(table, report: ImportReport, *, school_year, academie) -> None
     _save_mandates(plan, schools, referents, report)
 
 
+def _create_or_update(model: type[Model], key_field: str, records: dict[str, Model],
+                      wanted: dict[str, dict[str, Any]], counts: Counts) -> list[Model]:
+    """Give each key of ``wanted`` a record with those field values; return the records created.
+
+    ``records`` holds the stored records by key (the value of ``key_field``)
+    and receives the new ones, created in bulk; a stored record saves only the
+    fields that differ. ``counts`` tells what was created, updated, unchanged.
+    """
+    new = []
+    for key, fields in wanted.items():
+        record = records.get(key)
+        if record is None:
+            records[key] = record = model(**{key_field: key}, **fields)
+            new.append(record)
+            continue
+        changed = [name for name, value in fields.items() if getattr(record, name) != value]
+        if changed:
+            for name in changed:
+                setattr(record, name, fields[name])
+            record.save(update_fields=changed)
+            counts.updated += 1
+        else:
+            counts.unchanged += 1
+    model.objects.bulk_create(new, batch_size=500)
+    counts.created = len(new)
+    return new
+
+
 def _save_schools(plan: RosterPlan, departements: dict[str, Departement],
                   report: ImportReport) -> dict[str, School]:
     schools = School.objects.in_bulk(list(plan.schools), field_name="uai")
-    new = []
-    for uai, entry in plan.schools.items():
-        # departement_id, not departement: comparing the object would load it once per school.
-        wanted = {"name": entry.name, "type": entry.type, "commune": entry.commune,
-                  "departement_id": departements[entry.departement_code].pk}
-        school = schools.get(uai)
-        if school is None:
-            school = School(uai=uai, **wanted)
-            new.append(school)
-            schools[uai] = school
-            continue
-        changed = [name for name, value in wanted.items() if getattr(school, name) != value]
-        if changed:
-            for name in changed:
-                setattr(school, name, wanted[name])
-            school.save(update_fields=changed)
-            report.schools.updated += 1
-        else:
-            report.schools.unchanged += 1
-    School.objects.bulk_create(new, batch_size=500)
-    report.schools.created = len(new)
+    # departement_id, not departement: comparing the object would load it once per school.
+    new = _create_or_update(School, "uai", schools, {
+        uai: {"name": entry.name, "type": entry.type, "commune": entry.commune,
+              "departement_id": departements[entry.departement_code].pk}
+        for uai, entry in plan.schools.items()}, report.schools)
     if new and new[0].pk is None:  # backends that do not return ids from bulk inserts
         schools.update(School.objects.in_bulk([school.uai for school in new], field_name="uai"))
     return schools
@@ -191,26 +206,10 @@ def _save_schools(plan: RosterPlan, departements: dict[str, Departement],
 def _save_referents(plan: RosterPlan, report: ImportReport) -> dict[str, Referent]:
     # All referents (a few thousand at most): no IN list to outgrow SQLite's parameter limit.
     referents = {referent.email.lower(): referent for referent in Referent.objects.all()}
-    new = []
-    for email, entry in plan.referents.items():
-        referent = referents.get(email)
-        if referent is None:
-            referent = Referent(email=email, first_name=entry.first_name, last_name=entry.last_name)
-            new.append(referent)
-            referents[email] = referent
-            continue
-        wanted = {"first_name": entry.first_name, "last_name": entry.last_name}
-        changed = [name for name, value in wanted.items() if getattr(referent, name) != value]
-        if changed:
-            for name in changed:
-                setattr(referent, name, wanted[name])
-            referent.save(update_fields=changed)
-            report.referents.updated += 1
-        else:
-            report.referents.unchanged += 1
     # bulk_create skips Referent.save(): e-mails are already lower-cased by the validation.
-    Referent.objects.bulk_create(new, batch_size=500)
-    report.referents.created = len(new)
+    new = _create_or_update(Referent, "email", referents, {
+        email: {"first_name": entry.first_name, "last_name": entry.last_name}
+        for email, entry in plan.referents.items()}, report.referents)
     if new and new[0].pk is None:
         for referent in Referent.objects.filter(email__in=[r.email for r in new]):
             referents[referent.email] = referent

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bilan.interop.tabular import french_spacing
+from bilan.french import NBSP, french_spacing
 
 from .models import Campaign
 
@@ -17,7 +17,7 @@ def campaign_by_slug(slug: str, *related: str) -> Campaign:
     found = Campaign.objects.select_related(*related).filter(slug=slug).first()
     if found is None:
         known = ", ".join(Campaign.objects.order_by("slug").values_list("slug", flat=True)) or "aucune"
-        raise CommandError(f"campagne « {slug} » introuvable (campagnes existantes\u00a0: {known})")
+        raise CommandError(f"campagne « {slug} » introuvable (campagnes existantes{NBSP}: {known})")
     return found
 
 

@@ -23,7 +23,7 @@ from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.interop.spreadsheets import FORMATS as SHEET_FORMATS
 from bilan.interop.spreadsheets import Sheet, write_sheets
-from bilan.questionnaire.schema import Question, QuestionType, Questionnaire, other_key
+from bilan.questionnaire.schema import Question, Questionnaire, QuestionType, other_key
 from bilan.surveys.models import Campaign, Response, ResponseStatus
 
 EXPORT_FORMATS = ("csv", "xlsx", "ods", "json")
@@ -140,10 +140,10 @@ def answers_document(campaign: Campaign, *, personal: bool = False) -> dict[str,
         }
         if personal:
             entry["person"] = dict(zip(("last_name", "first_name", "email", "uai", "school"),
-                                       _personal_cells(response))) if response.invitation_id else None
+                                       _personal_cells(response), strict=True)) if response.invitation_id else None
         entry["answers"] = response.answers or {}
         responses.append(entry)
-    codebook = [dict(zip(("column", "question", "section", "type", "text", "row", "code", "label"), row))
+    codebook = [dict(zip(("column", "question", "section", "type", "text", "row", "code", "label"), row, strict=True))
                 for row in codebook_rows(schema)]
     return {"format": "bilan-answers/1", "campaign": campaign.slug, "school_year": campaign.school_year,
             "questionnaire_code": schema.code, "questionnaire_version": schema.version,

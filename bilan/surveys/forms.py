@@ -4,6 +4,10 @@ The form only collects raw values: the questionnaire core
 (:func:`bilan.questionnaire.clean_answers`, through
 :func:`bilan.surveys.respondent.save_section`) is the single judge of what is
 valid, so the web form, imports and the generator obey the same rules.
+
+The staff page that imports past answers has its forms here too (file, then
+columns); their column choices are judged by
+:func:`bilan.surveys.imports.check_column_target`, as the command's are.
 """
 
 from __future__ import annotations
@@ -18,21 +22,20 @@ from django.utils.safestring import SafeString, mark_safe
 from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
 from dsfr.utils import dsfr_input_class_attr
 
-from bilan.questionnaire import Condition, Question, QuestionType, Questionnaire, Section
+from bilan.core.forms import ChoiceField, StaffForm, guillemets
+from bilan.french import NBSP, french_spacing
+from bilan.interop.answers_formats import ANSWER_FORMATS, FORMAT_NAMES_FR, META, InteropError
+from bilan.questionnaire import Condition, Question, Questionnaire, QuestionType, Section
 from bilan.questionnaire.schema import OTHER_CODE, other_key
-from bilan.surveys.templatetags.respondent_fr import french_spacing
+from bilan.surveys.imports import check_column_target, column_targets
 
 OTHER_TEXT_MAX_LENGTH = 300
-REQUIRED_MARKER = ('<span class="fr-required-marker" aria-hidden="true">\u00a0*</span>'
+REQUIRED_MARKER = (f'<span class="fr-required-marker" aria-hidden="true">{NBSP}*</span>'
                    '<span class="fr-sr-only"> (réponse obligatoire)</span>')
 
 
-def _html(text: str) -> SafeString:
-    return mark_safe(escape(french_spacing(text)))
-
-
 def _choice_list(question: Question) -> list[tuple[str, str]]:
-    return [(choice.code, french_spacing(choice.label)) for choice in question.all_choices]
+    return [(choice.code, french_spacing(choice.label, narrow=True)) for choice in question.all_choices]
 
 
 def describe_condition(schema: Questionnaire, condition: Condition) -> str:
@@ -137,19 +140,21 @@ class SectionForm(DsfrBaseForm):
 
     def _label(self, question: Question) -> SafeString:
         marker = REQUIRED_MARKER if question.required else ""
-        return mark_safe(escape(french_spacing(question.text)) + marker)
+        # the question's text is escaped; the marker is our own constant markup
+        return mark_safe(escape(french_spacing(question.text, narrow=True)) + marker)  # noqa: S308
 
     def _help(self, question: Question) -> SafeString:
         parts = []
         if question.help:
-            parts.append(escape(french_spacing(question.help)))
+            parts.append(escape(french_spacing(question.help, narrow=True)))
         if question.type is QuestionType.MULTIPLE and question.max_choices:
             parts.append(escape(f"{question.max_choices} choix au plus."))
         if question.type in (QuestionType.TEXT, QuestionType.LONGTEXT) and question.max_length:
             parts.append(escape(f"{question.max_length} caractères au plus."))
         if question.conditions:
-            parts.append(f'<span class="bilan-condition-note">{escape(french_spacing(condition_note(self.schema, question)))}</span>')
-        return mark_safe(" ".join(parts))
+            note = escape(french_spacing(condition_note(self.schema, question), narrow=True))
+            parts.append(f'<span class="bilan-condition-note">{note}</span>')
+        return mark_safe(" ".join(parts))  # noqa: S308  every part is escaped, the span is our own markup
 
     def _conditions_json(self, question: Question, answers: dict[str, Any], page_codes: set[str]) -> str:
         if not question.conditions:
@@ -182,7 +187,7 @@ class SectionForm(DsfrBaseForm):
                     text += f" ({question.min_label})"
                 elif value == question.max and question.max_label:
                     text += f" ({question.max_label})"
-                choices.append((str(value), french_spacing(text)))
+                choices.append((str(value), french_spacing(text, narrow=True)))
             self.fields[code] = forms.ChoiceField(label=label, help_text=help_text, required=False,
                                                   choices=choices, widget=forms.RadioSelect(attrs={}))
             self.fields[code].widget.inline = True
@@ -196,8 +201,8 @@ class SectionForm(DsfrBaseForm):
             for row in question.rows:
                 name = f"{code}__{row.code}"
                 self.fields[name] = forms.ChoiceField(
-                    label=french_spacing(row.label), required=False,
-                    choices=[(c.code, french_spacing(c.label)) for c in question.columns],
+                    label=french_spacing(row.label, narrow=True), required=False,
+                    choices=[(c.code, french_spacing(c.label, narrow=True)) for c in question.columns],
                     widget=forms.RadioSelect)
                 item.field_names.append(name)
                 self._field_to_question[name] = code
@@ -217,7 +222,7 @@ class SectionForm(DsfrBaseForm):
         if question.other and qtype in (QuestionType.SINGLE, QuestionType.MULTIPLE):
             name = f"{code}__other"
             self.fields[name] = forms.CharField(
-                label=french_spacing(f"{question.other_label} (précisez)"), required=False,
+                label=french_spacing(f"{question.other_label} (précisez)", narrow=True), required=False,
                 widget=forms.TextInput(attrs={"maxlength": OTHER_TEXT_MAX_LENGTH}))
             self._field_to_question[name] = code
             item.kind = "choices_with_other"
@@ -232,7 +237,7 @@ class SectionForm(DsfrBaseForm):
         """Items with their grid rows bound, for the template."""
         for item in self.items:
             if item.kind == "grid":
-                item.grid_rows = list(zip(item.question.rows, (self[name] for name in item.field_names)))
+                item.grid_rows = list(zip(item.question.rows, (self[name] for name in item.field_names), strict=True))
             else:
                 item.bound = self[item.field_names[0]]
             if item.other_field:
@@ -263,7 +268,8 @@ class SectionForm(DsfrBaseForm):
         by_code = {item.code: item for item in self.items}
         for key, message in errors.items():
             code = key.split(".", 1)[0]
-            message = french_spacing(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."))
+            message = french_spacing(message[:1].upper() + message[1:] + ("" if message.endswith(".") else "."),
+                                     narrow=True)
             item = by_code.get(code)
             if item is None:
                 self.add_error(None, f"{key} : {message}")
@@ -292,7 +298,115 @@ class SectionForm(DsfrBaseForm):
                 if not any(self.errors.get(n) for n in item.field_names) and not item.error:
                     anchor = f"id_{item.other_field}"
             if messages:
-                summary.append((anchor, french_spacing(item.question.text), " ".join(dict.fromkeys(messages))))
+                summary.append((anchor, french_spacing(item.question.text, narrow=True),
+                                " ".join(dict.fromkeys(messages))))
         for message in self.non_field_errors():
             summary.append(("", "", message))
         return summary
+
+
+# --------------------------------------------------------------------------- the answers import page (staff)
+
+MAX_UPLOAD = 5 * 1024 * 1024
+LEAVE_ASIDE = "— laisser cette colonne de côté —"
+IMPORT_STEPS = {"upload": "Lecture du fichier de réponses", "confirm": "Import des réponses"}
+EXISTING_CHOICES = [("replace", "Les remplacer par celles de ce fichier"), ("append", "Ajouter celles de ce fichier")]
+
+
+def _sentence(message: str) -> str:
+    """An import error (« la question … ») as a sentence under a field."""
+    message = french_spacing(message)
+    return message[:1].upper() + message[1:] + ("" if message.endswith(".") else ".")
+
+
+class ImportStepForm(StaffForm):
+    """Which step of the import page was sent (its hidden « step » field)."""
+
+    step = ChoiceField(label="", widget=forms.HiddenInput, choices=list(IMPORT_STEPS.items()),
+                       error_messages={"required": "Le formulaire ne dit pas quelle étape de l'import faire.",
+                                       "invalid_choice": f"Étape «{NBSP}%(value)s{NBSP}» inconnue."})
+
+
+class UploadAnswersForm(StaffForm):
+    """The answer file and its format (recognised from the content when left empty)."""
+
+    fichier = forms.FileField(label="Fichier de réponses", help_text=f"CSV, TSV, XLSX ou ODS, 5{NBSP}Mo au plus",
+                              widget=forms.FileInput(attrs={"class": "fr-upload"}),
+                              error_messages={"required": "Choisissez un fichier de réponses.",
+                                              "empty": "Le fichier envoyé est vide.",
+                                              "invalid": "Envoyez un fichier de réponses."})
+    format = ChoiceField(label="Format", required=False,
+                         error_messages={"invalid_choice": f"Format «{NBSP}%(value)s{NBSP}» inconnu."})
+
+    def __init__(self, campaign, data=None, files=None):
+        self.campaign = campaign
+        super().__init__(data=data, files=files, auto_id="%s")
+        self.fields["format"].choices = [("", "Reconnu d’après le contenu")] + [
+            (name, FORMAT_NAMES_FR[name]) for name in ANSWER_FORMATS]
+        self.fields["fichier"].widget.group_class = "fr-upload-group"
+        self.dsfr_fields()
+
+    def clean_fichier(self):
+        upload = self.cleaned_data["fichier"]
+        if upload.size > MAX_UPLOAD:
+            raise forms.ValidationError(
+                f"Fichier trop gros pour la page ({upload.size // 1024}{NBSP}Ko, 5{NBSP}Mo au plus){NBSP}: "
+                f"utilisez la commande bilan import answers --campaign {self.campaign.slug}.")
+        return upload
+
+
+class ColumnsForm(StaffForm):
+    """Where each column of the file goes (``col-N``: a question or a part of one, or nothing),
+    and, when the campaign already holds imported answers, whether to replace them or add to them.
+
+    A target is judged by :func:`bilan.surveys.imports.check_column_target`, as the command's
+    ``--map`` is: the page and ``bilan import answers`` accept the same choices.
+    """
+
+    def __init__(self, plan, *, has_imported: bool, data=None):
+        self.plan = plan
+        super().__init__(data=data, auto_id="%s")
+        choices = [("", LEAVE_ASIDE)] + column_targets(plan.campaign.questionnaire.schema)
+        strata = plan.strata.indexes
+        self.columns = {}
+        for column in plan.parsed.columns:
+            if column.kind == META or column.index in strata:
+                continue
+            match = plan.mapping.matches.get(column.index)
+            selected = "" if match is None else (f"{match.question}/{match.part}" if match.part else match.question)
+            name = f"col-{column.index}"
+            self.columns[name] = column
+            self.fields[name] = forms.CharField(
+                label=f"Question pour la colonne {guillemets(column.heading)}", required=False, max_length=200,
+                initial=selected, widget=forms.Select(choices=choices))
+        if has_imported:
+            self.fields["existing"] = ChoiceField(
+                label="Cette campagne contient déjà des réponses importées", choices=EXISTING_CHOICES,
+                widget=forms.RadioSelect, error_messages={
+                    "required": "Choisissez de remplacer les réponses déjà importées ou d'y ajouter celles-ci.",
+                    "invalid_choice": f"«{NBSP}%(value)s{NBSP}» n'est pas un choix possible."})
+        self.dsfr_fields()
+
+    def clean(self):
+        data = super().clean()
+        for name, column in self.columns.items():
+            if self.is_bound and name not in self.data:
+                # A page always sends every column: a missing one is not « leave it aside ».
+                self.add_error(name, f"Cette colonne manque au formulaire{NBSP}: rechargez la page.")
+            elif data.get(name):
+                try:
+                    check_column_target(self.plan, column, data[name])
+                except InteropError as error:
+                    self.add_error(name, _sentence(error.message))
+        return data
+
+    def assignments(self) -> dict[int, str]:
+        return {column.index: self.cleaned_data[name] for name, column in self.columns.items()
+                if self.cleaned_data.get(name)}
+
+    def ignored(self) -> list[int]:
+        return [column.index for name, column in self.columns.items() if not self.cleaned_data.get(name)]
+
+    def field_of(self, index: int):
+        name = f"col-{index}"
+        return self[name] if name in self.fields else None

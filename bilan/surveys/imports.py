@@ -22,13 +22,13 @@ import yaml
 from django.db import transaction
 from django.utils import timezone
 
+from bilan.french import NBSP, french_spacing
 from bilan.interop.answers_formats import (
     ANSWER_FORMATS,
     FORMAT_NAMES_FR,
     LIMESURVEY_CSV,
     LIMESURVEY_LSS,
     LIMESURVEY_TXT,
-    NBSP,
     InteropError,
     ParsedAnswers,
     SourceColumn,
@@ -37,15 +37,21 @@ from bilan.interop.answers_formats import (
     parse_answers,
 )
 from bilan.interop.limesurvey import ImportedQuestionnaire, parse_limesurvey_txt, parse_lss, to_yaml_dict
-from bilan.interop.mapping import ImportedRecord, Mapping, import_records, infer_questionnaire, normalise, \
-    propose_mapping
-from bilan.interop.tabular import french_spacing
-from bilan.questionnaire import QuestionnaireError, Questionnaire, parse_questionnaire
-from bilan.questionnaire.schema import OTHER_CODE, other_key
+from bilan.interop.mapping import (
+    ImportedRecord,
+    Mapping,
+    import_records,
+    infer_questionnaire,
+    normalise,
+    propose_mapping,
+)
+from bilan.questionnaire import Questionnaire, QuestionnaireError, parse_questionnaire
+from bilan.questionnaire.schema import OTHER_CODE, QuestionType, other_key
 from bilan.roster.models import Academie, Departement, School, SchoolType
-from bilan.roster.uai import normalise_uai
 from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire
+from bilan.uai import normalise_uai
+from bilan.vocabularies import school_type_code
 
 YAML_FORMAT = "yaml"
 SOURCE_CODES_MARK = "# bilan-source-codes: "
@@ -58,15 +64,6 @@ STRATUM_HEADINGS = {
                     "type"},
     "departement": {"departement", "code departement", "dept", "departement code"},
 }
-SCHOOL_TYPE_VALUES = {
-    "college": SchoolType.COLLEGE, "clg": SchoolType.COLLEGE,
-    "lycee": SchoolType.LYCEE, "lgt": SchoolType.LYCEE, "lycee general et technologique": SchoolType.LYCEE,
-    "lycee general": SchoolType.LYCEE, "lycee technologique": SchoolType.LYCEE,
-    "lp": SchoolType.LP, "lycee professionnel": SchoolType.LP, "lyc pro": SchoolType.LP,
-    "erea": SchoolType.EREA, "other": SchoolType.OTHER, "autre": SchoolType.OTHER,
-}
-
-
 # --------------------------------------------------------------------------- questionnaires
 
 
@@ -393,7 +390,8 @@ def _strata_per_line(plan: AnswersPlan) -> _Strata:
         return result
     parsed = plan.parsed
     departements = {d.code: d.code for d in Departement.objects.filter(academie=plan.campaign.academie)}
-    departements.update({normalise(d.name): d.code for d in Departement.objects.filter(academie=plan.campaign.academie)})
+    departements.update({normalise(d.name): d.code
+                         for d in Departement.objects.filter(academie=plan.campaign.academie)})
     schools = {}
     if columns.uai is not None:
         wanted = {normalise_uai(row.value(columns.uai)) for row in parsed.rows if row.value(columns.uai).strip()}
@@ -409,9 +407,10 @@ def _strata_per_line(plan: AnswersPlan) -> _Strata:
             else:
                 unknown["uai"].append(f"ligne {row.line}")
         if columns.school_type is not None and row.value(columns.school_type).strip():
-            value = normalise(row.value(columns.school_type))
-            if value in SCHOOL_TYPE_VALUES:
-                school_type = SCHOOL_TYPE_VALUES[value]
+            # The words the roster import accepts too (bilan.vocabularies).
+            code = school_type_code(row.value(columns.school_type))
+            if code:
+                school_type = code
             else:
                 unknown["school_type"].append(f"ligne {row.line}")
         if columns.departement is not None and row.value(columns.departement).strip():
@@ -450,7 +449,7 @@ def parse_submission_date(value: str | None) -> dt.date | None:
     for candidate in candidates:
         for pattern in DATE_PATTERNS:
             try:
-                return dt.datetime.strptime(candidate, pattern).date()
+                return dt.datetime.strptime(candidate, pattern).date()  # noqa: DTZ007  a date typed in the file
             except ValueError:
                 continue
     return None
@@ -478,19 +477,61 @@ def describe_mapping(plan: AnswersPlan) -> list[str]:
     return [french_spacing(line) for line in lines]
 
 
-def apply_column_choices(plan: AnswersPlan, assignments: dict[str, str], ignored: list[str]) -> None:
-    """The pilot's corrections: ``{heading: "CODE" or "CODE/part"}`` and headings to leave out."""
-    by_heading = {column.heading: column for column in plan.parsed.columns}
-    codes = set(plan.campaign.questionnaire.schema.codes)
-    for heading, target in assignments.items():
-        if heading not in by_heading:
-            raise InteropError(f"aucune colonne {fr_quote(heading)} dans le fichier", line=plan.parsed.header_line)
-        code, _, part = target.partition("/")
-        if code not in codes:
-            raise InteropError(f"la question {code} n'existe pas dans le questionnaire",
-                               line=plan.parsed.header_line, column=heading)
-        plan.mapping.assign(by_heading[heading].index, code, part)
-    for heading in ignored:
-        if heading not in by_heading:
-            raise InteropError(f"aucune colonne {fr_quote(heading)} dans le fichier", line=plan.parsed.header_line)
-        plan.mapping.ignore(by_heading[heading].index)
+def column_targets(schema: Questionnaire) -> list[tuple[str, str]]:
+    """Every place a column can go, with its French label: a question (« CODE »), or one option,
+    grid row or « Autre » text of it (« CODE/part »)."""
+    targets = []
+    for question in schema.questions:
+        text = (question.short_label or question.text)[:80]
+        targets.append((question.code, f"{question.code} — {text}"))
+        parts = question.rows if question.type is QuestionType.GRID else \
+            question.choices if question.type is QuestionType.MULTIPLE else ()
+        targets.extend((f"{question.code}/{part.code}", f"{question.code} / {part.label}") for part in parts)
+        if question.other:
+            targets.append((f"{question.code}/{OTHER_CODE}",
+                            f"{question.code} / précision de {fr_quote(question.other_label)}"))
+    return targets
+
+
+def check_column_target(plan: AnswersPlan, column: SourceColumn, target: str) -> tuple[str, str]:
+    """The (question code, part) that ``target`` (« CODE » or « CODE/part ») names for ``column``.
+
+    The one judge of the pilot's choices, from the page and from ``bilan import answers --map``:
+    an InteropError naming the column when the campaign's questionnaire has no such place.
+    """
+    schema = plan.campaign.questionnaire.schema
+    code, _, part = target.strip().partition("/")
+    if code not in set(schema.codes):
+        raise InteropError(f"la question {fr_quote(code)} n'existe pas dans le questionnaire",
+                           line=plan.parsed.header_line, column=column.heading)
+    if target.strip() not in {value for value, _ in column_targets(schema)}:
+        raise InteropError(f"la question {code} n'a pas d'option ou de ligne {fr_quote(part)}",
+                           line=plan.parsed.header_line, column=column.heading)
+    return code, part
+
+
+def _column(plan: AnswersPlan, key: str | int) -> SourceColumn:
+    """A column named by its heading (the command) or its number from 0 (the page)."""
+    columns = plan.parsed.columns
+    if isinstance(key, int):
+        if not 0 <= key < len(columns):
+            raise InteropError(f"aucune colonne n°{NBSP}{key + 1} dans le fichier", line=plan.parsed.header_line)
+        return columns[key]
+    found = next((column for column in reversed(columns) if column.heading == key), None)
+    if found is None:
+        raise InteropError(f"aucune colonne {fr_quote(key)} dans le fichier", line=plan.parsed.header_line)
+    return found
+
+
+def apply_column_choices(plan: AnswersPlan, assignments: dict[str | int, str], ignored: list[str | int]) -> None:
+    """The pilot's corrections: ``{column: "CODE" or "CODE/part"}`` and the columns to leave out.
+
+    Columns are named by heading (``bilan import answers --map/--ignore``) or by number (the
+    import page); every target goes through :func:`check_column_target`.
+    """
+    for key, target in assignments.items():
+        column = _column(plan, key)
+        code, part = check_column_target(plan, column, target)
+        plan.mapping.assign(column.index, code, part)
+    for key in ignored:
+        plan.mapping.ignore(_column(plan, key).index)

@@ -5,8 +5,12 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
+from bilan import vocabularies
+from bilan.core.choices import vocabulary_choices
+from bilan.french import NBSP
 from bilan.questionnaire import Questionnaire, parse_questionnaire
 from bilan.roster.models import Academie, Referent, School, SchoolType
+from bilan.vocabularies import CAMPAIGN_STATES, RESPONSE_STATUSES
 
 
 @lru_cache(maxsize=32)
@@ -37,11 +41,8 @@ class QuestionnaireVersion(models.Model):
         return _parse_cached(self.source_yaml)
 
 
-class CampaignState(models.TextChoices):
-    DRAFT = "draft", "Brouillon"
-    OPEN = "open", "Ouverte"
-    CLOSED = "closed", "Close"
-    ARCHIVED = "archived", "Archivée"
+# DRAFT, OPEN, CLOSED, ARCHIVED: codes and labels of bilan.vocabularies, the one list of the words shown for codes.
+CampaignState = vocabulary_choices("CampaignState", CAMPAIGN_STATES, __name__)
 
 
 class Campaign(models.Model):
@@ -70,6 +71,11 @@ class Campaign(models.Model):
     def __str__(self):
         return self.title
 
+    def save(self, *args, **kwargs):
+        # Also here, not only in clean(): a script or a service may save without a form.
+        self.check_anonymity_change()
+        super().save(*args, **kwargs)
+
     def accepts_answers(self, now=None) -> bool:
         now = now or timezone.now()
         return self.state == CampaignState.OPEN and self.opens_at <= now < self.closes_at
@@ -97,13 +103,8 @@ class Campaign(models.Model):
             return
         mode = "anonyme" if stored else "nominative"
         raise ValidationError({"anonymous": (
-            f"La campagne « {self.title} » est {mode} et des réponses ont déjà été enregistrées\u00a0: "
+            f"La campagne « {self.title} » est {mode} et des réponses ont déjà été enregistrées{NBSP}: "
             "elle ne peut plus changer de mode. Créez une nouvelle campagne si nécessaire.")})
-
-    def save(self, *args, **kwargs):
-        # Also here, not only in clean(): a script or a service may save without a form.
-        self.check_anonymity_change()
-        super().save(*args, **kwargs)
 
 
 class Invitation(models.Model):
@@ -134,6 +135,20 @@ class Invitation(models.Model):
     def __str__(self):
         return f"{self.referent} — {self.campaign.slug}"
 
+    @property
+    def departement_label(self) -> str:
+        """« 86 – Vienne » (reads the school's département: select it with the invitation)."""
+        return vocabularies.departement_label(self.departement_code, self.school.departement.name)
+
+    @property
+    def progress_label(self) -> str:
+        """How far the person went without sending: « Commencé », « Lien ouvert », or empty."""
+        if self.started_at:
+            return vocabularies.INVITATION_PROGRESS["started"]
+        if self.opened_at:
+            return vocabularies.INVITATION_PROGRESS["opened"]
+        return ""
+
 
 class AccessToken(models.Model):
     """A personal link. Only the SHA-256 of the token is stored.
@@ -150,10 +165,12 @@ class AccessToken(models.Model):
         verbose_name = "lien personnel"
         verbose_name_plural = "liens personnels"
 
+    def __str__(self):
+        return f"lien personnel de l'invitation {self.invitation_id}"
 
-class ResponseStatus(models.TextChoices):
-    DRAFT = "draft", "En cours"
-    SUBMITTED = "submitted", "Envoyée"
+
+# DRAFT, SUBMITTED
+ResponseStatus = vocabulary_choices("ResponseStatus", RESPONSE_STATUSES, __name__)
 
 
 class Response(models.Model):

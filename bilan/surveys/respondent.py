@@ -20,19 +20,28 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from bilan.questionnaire import AnswerErrors, Question, QuestionType, Questionnaire, Section, clean_answers
+from bilan.french import fr_datetime
+from bilan.questionnaire import AnswerErrors, Question, Questionnaire, QuestionType, Section, clean_answers
 from bilan.questionnaire.schema import OTHER_CODE, other_key
 from bilan.surveys.models import AccessToken, CampaignState, Invitation, Response, ResponseStatus
 from bilan.surveys.tokens import hash_token, looks_like_token
 
-
 # --- Link problems ---------------------------------------------------------------------------
 
 class LinkError(Exception):
-    """A link that cannot be used to answer; carries the HTTP status and a French page text."""
+    """A link that cannot be used to answer; carries the HTTP status and a French page text.
+
+    Each kind of problem is a subclass that states its status and page title
+    in its declaration: ``class X(LinkError, status=404, title="…")``.
+    """
 
     status = 404
     title = "Lien introuvable"
+
+    def __init_subclass__(cls, *, status: int, title: str, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls.status = status
+        cls.title = title
 
     def __init__(self, message: str, invitation: Invitation | None = None):
         super().__init__(message)
@@ -40,36 +49,15 @@ class LinkError(Exception):
         self.invitation = invitation
 
 
-class MalformedLink(LinkError):
-    status = 404
-    title = "Lien incomplet ou mal copié"
+class MalformedLink(LinkError, status=404, title="Lien incomplet ou mal copié"): ...
+class UnknownLink(LinkError, status=404, title="Lien inconnu"): ...
+class CampaignNotYetOpen(LinkError, status=403, title="Questionnaire pas encore ouvert"): ...
+class CampaignClosed(LinkError, status=410, title="Questionnaire clos"): ...
+class UnknownSection(LinkError, status=404, title="Page introuvable"): ...
 
 
-class UnknownLink(LinkError):
-    status = 404
-    title = "Lien inconnu"
-
-
-class CampaignNotYetOpen(LinkError):
-    status = 403
-    title = "Questionnaire pas encore ouvert"
-
-
-class CampaignClosed(LinkError):
-    status = 410
-    title = "Questionnaire clos"
-
-
-class UnknownSection(LinkError):
-    status = 404
-    title = "Page introuvable"
-
-
-class AnswersSentAnonymously(LinkError):
+class AnswersSentAnonymously(LinkError, status=409, title="Réponses déjà envoyées"):
     """An anonymous answer was sent from this link: nothing can be re-read, edited or sent again."""
-
-    status = 409
-    title = "Réponses déjà envoyées"
 
 
 def sent_anonymously_error(invitation: Invitation) -> AnswersSentAnonymously:
@@ -82,7 +70,7 @@ def sent_anonymously_error(invitation: Invitation) -> AnswersSentAnonymously:
 class IncompleteAnswers(Exception):
     """Submitting failed; ``problems`` lists each missing or wrong answer with its section."""
 
-    def __init__(self, problems: list["AnswerProblem"]):
+    def __init__(self, problems: list[AnswerProblem]):
         self.problems = problems
         super().__init__("; ".join(f"{p.section_code}/{p.question_code} : {p.message}" for p in problems))
 
@@ -94,21 +82,6 @@ class AnswerProblem:
     question_code: str
     question_text: str
     message: str
-
-
-def fr_datetime(value) -> str:
-    """« 30 juin 2024 à 23 h 59 » in the site's time zone."""
-    local = timezone.localtime(value)
-    return f"{fr_date(local.date())} à {local.hour}\u00a0h\u00a0{local.minute:02d}"
-
-
-MONTHS_FR = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-             "septembre", "octobre", "novembre", "décembre")
-
-
-def fr_date(value) -> str:
-    day = "1er" if value.day == 1 else str(value.day)
-    return f"{day}\u00a0{MONTHS_FR[value.month - 1]} {value.year}"
 
 
 def find_invitation(token: str) -> Invitation:
@@ -145,13 +118,14 @@ def state_error(invitation: Invitation, now) -> LinkError:
     """The link error that fits a campaign that does not accept answers at ``now``."""
     campaign = invitation.campaign
     if campaign.state == CampaignState.DRAFT or (campaign.state == CampaignState.OPEN and now < campaign.opens_at):
-        opening = (f" Il ouvrira le {fr_datetime(campaign.opens_at)}."
+        opening = (f" Il ouvrira le {fr_datetime(timezone.localtime(campaign.opens_at))}."
                    if campaign.state == CampaignState.OPEN else "")
         return CampaignNotYetOpen(
             f"Le questionnaire « {campaign.title} » n'est pas encore ouvert.{opening} "
             "Votre lien restera valable : gardez le courriel d'invitation.", invitation)
     return CampaignClosed(
-        f"Le questionnaire « {campaign.title} » est clos depuis le {fr_datetime(campaign.closes_at)} : "
+        f"Le questionnaire « {campaign.title} » est clos depuis le "
+        f"{fr_datetime(timezone.localtime(campaign.closes_at))} : "
         "il n'est plus possible d'y répondre ni de modifier des réponses. Merci de votre participation.",
         invitation)
 
@@ -218,10 +192,6 @@ def progress_of(invitation: Invitation) -> Progress:
         return Progress({}, "", False, anonymous=False)
     return Progress(dict(response.answers), response.last_section,
                     response.status == ResponseStatus.SUBMITTED, anonymous=False)
-
-
-def is_submitted(invitation: Invitation) -> bool:
-    return progress_of(invitation).submitted
 
 
 def load_answers(invitation: Invitation) -> dict[str, Any]:
@@ -314,7 +284,7 @@ def save_section(invitation: Invitation, section_code: str, raw_answers: dict[st
     codes = {q.code for q in section.questions}
     foreign = [key for key in raw_answers if _base_code(key) not in codes]
     if foreign:
-        raise AnswerErrors({key: "question d'une autre partie" for key in foreign})
+        raise AnswerErrors(dict.fromkeys(foreign, "question d'une autre partie"))
     with transaction.atomic():
         invitation = _locked(invitation)
         if not invitation.campaign.accepts_answers(now):

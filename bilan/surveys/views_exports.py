@@ -2,7 +2,7 @@
 
 from django.http import Http404, HttpResponse
 
-from bilan.core.permissions import staff_campaign_view
+from bilan.surveys.access import staff_campaign_view
 from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook, may_see_personal_data
 
 

@@ -16,11 +16,11 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from bilan.french import fr_datetime, french_spacing
 from bilan.questionnaire import AnswerErrors
 from bilan.surveys import respondent as service
 from bilan.surveys.forms import SectionForm, question_anchor
-from bilan.surveys.models import ResponseStatus
-from bilan.surveys.templatetags.respondent_fr import french_spacing
+from bilan.surveys.models import Invitation, ResponseStatus
 
 TEMPLATES = "surveys/respondent/"
 
@@ -59,10 +59,17 @@ def _common(token: str, invitation) -> dict:
         "invitation": invitation,
         "campaign": campaign,
         "schema": service.schema_of(invitation),
-        "closes_at_fr": service.fr_datetime(campaign.closes_at),
+        "closes_at_fr": fr_datetime(timezone.localtime(campaign.closes_at)),
         "start_url": reverse("respondent:start", args=[token]),
         "anonymous": campaign.anonymous,
     }
+
+
+def _opened(token: str) -> tuple[Invitation, dict]:
+    """The invitation of a link that may answer now, marked as opened, and the pages' common context."""
+    invitation = service.resolve(token)
+    service.mark_opened(invitation)
+    return invitation, _common(token, invitation)
 
 
 def _section_url(token: str, section_code: str) -> str:
@@ -71,9 +78,7 @@ def _section_url(token: str, section_code: str) -> str:
 
 @respondent_page
 def start(request, token):
-    invitation = service.resolve(token)
-    service.mark_opened(invitation)
-    context = _common(token, invitation)
+    invitation, context = _opened(token)
     schema = context["schema"]
     progress = service.progress_of(invitation)
     resume = service.resume_section(schema, progress)
@@ -93,9 +98,7 @@ def start(request, token):
 
 @respondent_page
 def section(request, token, section):
-    invitation = service.resolve(token)
-    service.mark_opened(invitation)
-    context = _common(token, invitation)
+    invitation, context = _opened(token)
     schema = context["schema"]
     current = service.find_section(schema, section)
     position = service.section_position(schema, current.code)
@@ -167,9 +170,7 @@ def saved(request, token):
 
 @respondent_page
 def review(request, token):
-    invitation = service.resolve(token)
-    service.mark_opened(invitation)
-    context = _common(token, invitation)
+    invitation, context = _opened(token)
     schema = context["schema"]
     problems, submit_failed = [], False
     if request.method == "POST":
@@ -218,7 +219,7 @@ def _anonymous_receipt(request, token: str, invitation, answers: dict):
     context.update({
         "page_title": "Accusé de réception",
         "sent_now": True,
-        "sent_at_fr": service.fr_datetime(timezone.now()),
+        "sent_at_fr": fr_datetime(timezone.localtime()),
         "summary": service.summarise(context["schema"], answers),
     })
     return render(request, TEMPLATES + "receipt_anonymous.html", context)
@@ -240,10 +241,10 @@ def receipt(request, token):
     context.update({
         "page_title": "Accusé de réception",
         "response": response,
-        "submitted_at_fr": service.fr_datetime(invitation.submitted_at),
+        "submitted_at_fr": fr_datetime(timezone.localtime(invitation.submitted_at)),
         "summary": service.summarise(context["schema"], response.answers),
         "still_open": invitation.campaign.accepts_answers(),
         "closed_note": french_spacing(
-            f"Vous pouvez modifier vos réponses avec le même lien jusqu'au {context['closes_at_fr']}."),
+            f"Vous pouvez modifier vos réponses avec le même lien jusqu'au {context['closes_at_fr']}.", narrow=True),
     })
     return render(request, TEMPLATES + "receipt.html", context)

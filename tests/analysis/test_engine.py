@@ -56,7 +56,7 @@ def test_it_counts_grid_cells_and_cumulates_ordinal_columns(mini, mini_table):
 
 
 def test_it_rejects_a_grid_group_naming_an_unknown_column(mini, mini_table):
-    with pytest.raises(AnalysisError, match="colonne.*« seen »"):
+    with pytest.raises(AnalysisError, match=r"colonne.*« seen »"):
         analyse(mini, mini_table, grid_groups={"RES": {"seen": ["seen"]}})
 
 

@@ -11,9 +11,9 @@ from rest_framework.test import APIClient
 
 from bilan.core.models import Membership, Role
 from bilan.roster.models import Academie, Departement, Referent, School
-from bilan.roster.uai import make_uai
 from bilan.surveys.models import Campaign, CampaignState, Invitation, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire
+from bilan.uai import make_uai
 
 ENQUETE = Path(__file__).resolve().parents[1] / "interop" / "data" / "enquete.yaml"
 

@@ -1,6 +1,5 @@
 """schemathesis against the API on a live test server: no input makes it answer 500."""
 
-import json
 import subprocess
 import sys
 from pathlib import Path
@@ -32,7 +31,8 @@ def test_schemathesis_finds_no_server_error(served_api, tmp_path):
     config = tmp_path / "schemathesis.toml"
     config.write_text('[parameters]\n"path.slug" = "enquete-2024"\n"path.number" = 1\n', encoding="utf-8")
     result = subprocess.run(
-        [str(SCHEMATHESIS), "--config-file", str(config), "run", f"{url}/api/schema/", "--url", url, "-H", f"Authorization: Token {token}",
+        [str(SCHEMATHESIS), "--config-file", str(config), "run", f"{url}/api/schema/", "--url", url,
+         "-H", f"Authorization: Token {token}",
          "--checks", "not_a_server_error", "--max-examples", "5", "--seed", "1", "--workers", "1",
          "--phases", "examples,coverage,fuzzing", "--generation-database", "none", "--no-color",
          "--report", "json", "--report-json-path", str(report)],

@@ -6,6 +6,13 @@ the run says why (the hook is in tests/conftest.py, for every ``browser`` test).
 """
 
 from tests.surveys.conftest import (  # noqa: F401  (shared personas)
-    academie, campaign, complete_answers, invitation, invited, referent, school, token,
+    academie,
+    campaign,
+    complete_answers,
+    invitation,
+    invited,
+    referent,
+    school,
+    token,
 )
 

@@ -39,6 +39,23 @@ def test_a_pilot_merges_two_themes_and_marks_a_quote(live_server, new_page, asse
     page.wait_for_url(re.compile("/commentaires/INFO_MISSING/"))
     assert_accessible(page, "commentaires d'une question (pilote)")
 
+    # A refused form is drawn again with its error right under the field, on a phone and on a desktop.
+    for width in (360, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.get_by_label("Thème à fusionner (il disparaît)").select_option("mission")
+        page.get_by_label("dans le thème").select_option("mission")
+        page.get_by_role("button", name="Fusionner").click()
+        error = page.locator("#merge-target-desc-error")
+        error.wait_for()
+        assert "On ne peut pas fusionner un thème avec lui-même." in error.inner_text()
+        field, message = page.locator("#merge-target").bounding_box(), error.bounding_box()
+        assert 0 <= message["y"] - (field["y"] + field["height"]) < 40 and abs(message["x"] - field["x"]) < 20
+        assert page.locator("#merge-target").get_attribute("aria-invalid") == "true"
+        assert page.locator("#erreurs").get_by_role("link", name=re.compile("lui-même")).is_visible()
+        assert ThemeRecord.objects.get(code="mission").merged_into == ""
+        assert_accessible(page, f"fusion refusée ({width} px)")
+    page.set_viewport_size({"width": 360, "height": 740})
+
     page.get_by_label("Thème à fusionner (il disparaît)").select_option("calendrier-pix")
     page.get_by_label("dans le thème").select_option("evolutions-ent")
     page.get_by_role("button", name="Fusionner").click()

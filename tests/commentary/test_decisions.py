@@ -31,23 +31,26 @@ def test_moving_a_comment_puts_it_in_the_other_theme_only(seed_campaign, db):
     services.move_comment(seed_campaign, ai[0], "INFO_MISSING", "ia", "rgpd")
     assert ai[0] in members(seed_campaign, "INFO_MISSING", "rgpd")
     assert ai[0] not in members(seed_campaign, "INFO_MISSING", "ia")
-    sources = {code: source for rid, code, _c, source in services.automatic_pass(seed_campaign)["INFO_MISSING"]["assignments"]
-               if rid == ai[0]}
+    assignments = services.automatic_pass(seed_campaign)["INFO_MISSING"]["assignments"]
+    sources = {code: source for rid, code, _c, source in assignments if rid == ai[0]}
     assert sources == {"rgpd": "manual"}
 
 
 def test_merging_two_themes_adds_their_respondents_and_keeps_decisions(seed_campaign, db):
     before = themes_of(seed_campaign, "INFO_MISSING")
-    pix, ent = members(seed_campaign, "INFO_MISSING", "calendrier-pix"), members(seed_campaign, "INFO_MISSING", "evolutions-ent")
+    pix = members(seed_campaign, "INFO_MISSING", "calendrier-pix")
+    ent = members(seed_campaign, "INFO_MISSING", "evolutions-ent")
     assert pix and ent
     services.merge_themes("bilan-rupn", "calendrier-pix", "evolutions-ent")
     after = themes_of(seed_campaign, "INFO_MISSING")
     assert "calendrier-pix" not in after
-    assert after["evolutions-ent"].respondents >= max(before["calendrier-pix"].respondents, before["evolutions-ent"].respondents)
+    assert after["evolutions-ent"].respondents >= max(before["calendrier-pix"].respondents,
+                                                      before["evolutions-ent"].respondents)
     assert pix | ent <= members(seed_campaign, "INFO_MISSING", "evolutions-ent")
     # A decision taken on the merged theme now applies to the surviving one.
     one = sorted(pix)[0]
-    ThemeDecision.objects.create(response_id=one, question_code="INFO_MISSING", theme_code="calendrier-pix", include=False)
+    ThemeDecision.objects.create(response_id=one, question_code="INFO_MISSING", theme_code="calendrier-pix",
+                                 include=False)
     assert one not in members(seed_campaign, "INFO_MISSING", "evolutions-ent")
 
 

@@ -1,4 +1,5 @@
 import re
+from itertools import pairwise
 
 import pytest
 
@@ -36,7 +37,7 @@ def test_themes_come_by_rank_with_ties_sharing_a_rank(digest):
     for question in digest.values():
         counts = [t.respondents for t in question.themes]
         assert counts == sorted(counts, reverse=True)
-        for before, after in zip(question.themes, question.themes[1:]):
+        for before, after in pairwise(question.themes):
             assert (after.rank == before.rank) == (after.respondents == before.respondents)
 
 
@@ -68,8 +69,8 @@ def test_the_second_call_reads_the_cache_and_a_decision_invalidates_it(digest, d
         assert comment_digest(campaign) == digest
         assert DigestCache.objects.get(campaign=campaign).computed_at == computed_at
         ai = next(t for t in digest["INFO_MISSING"].themes if t.code == "ia")
-        first = next(rid for rid, code, *_ in DigestCache.objects.get(campaign=campaign).data["INFO_MISSING"]["assignments"]
-                     if code == "ia")
+        assignments = DigestCache.objects.get(campaign=campaign).data["INFO_MISSING"]["assignments"]
+        first = next(rid for rid, code, *_ in assignments if code == "ia")
         decide(campaign, first, "INFO_MISSING", "ia", include=False)
         again = {t.code: t for t in comment_digest(campaign)["INFO_MISSING"].themes}
         assert again["ia"].respondents == ai.respondents - 1

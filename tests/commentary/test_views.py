@@ -2,6 +2,8 @@ import pytest
 from django.test import Client
 
 from bilan.commentary.models import PublishedQuote, ThemeRecord
+from bilan.questionnaire import load_builtin
+from tests.breadcrumb import check_breadcrumb
 
 pytestmark = pytest.mark.django_db
 
@@ -49,7 +51,8 @@ def test_a_pilot_merges_two_themes(personas, seed_campaign):
 def test_a_pilot_marks_a_quote_for_publication(personas, seed_campaign):
     from bilan.commentary.services import automatic_pass
 
-    response_id = next(rid for rid, code, *_ in automatic_pass(seed_campaign)["INFO_MISSING"]["assignments"] if code == "ia")
+    assignments = automatic_pass(seed_campaign)["INFO_MISSING"]["assignments"]
+    response_id = next(rid for rid, code, *_ in assignments if code == "ia")
     page = client_for(personas["pilot"]).post(ACTION, {"action": "mark", "response": response_id, "theme": "ia"},
                                               follow=True).content.decode()
     assert "Citation retenue pour publication" in page
@@ -64,3 +67,12 @@ def test_a_bad_request_gets_a_french_message_and_changes_nothing(personas, seed_
 
 def test_an_unknown_question_is_not_found(personas, seed_campaign):
     assert client_for(personas["pilot"]).get(INDEX + "NOPE/").status_code == 404
+
+
+def test_each_comments_page_has_the_one_breadcrumb_back_to_the_comments(personas, seed_campaign):
+    client = client_for(personas["reader"])
+    comments = f"Commentaires — {seed_campaign.title}"
+    label = load_builtin().question("INFO_MISSING").label
+    check_breadcrumb(client, INDEX, comments)
+    assert check_breadcrumb(client, QUESTION, comments, label)[1] == (comments, INDEX)
+    check_breadcrumb(client, QUESTION + "suggestions/", comments, f"Thèmes suggérés — {label}")

@@ -41,7 +41,7 @@ def test_assignment_agrees_with_the_labels(codebook, labelled, labelled_comments
 
 
 def test_assignment_on_the_development_set(codebook, development, development_comments):
-    labels = {c.id: set(item["labels"]) for c, item in zip(development_comments, development["items"])}
+    labels = {c.id: set(item["labels"]) for c, item in zip(development_comments, development["items"], strict=True)}
     predicted = _predicted(assign(codebook, development_comments), development_comments)
     agreement = sum(predicted[i] == labels[i] for i in labels) / len(labels)
     keyword_only = sum(set(keyword_hits(codebook, c.text)) == labels[c.id] for c in development_comments) / len(labels)

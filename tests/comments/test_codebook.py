@@ -18,12 +18,12 @@ def test_it_carries_over_to_next_year_with_new_examples(codebook):
 
 def test_it_rejects_a_duplicate_code_naming_the_theme():
     data = {"themes": [{"code": "ia", "label": "IA"}, {"code": "ia", "label": "Autre"}]}
-    with pytest.raises(CodebookError, match="Thème n°\u00a02.*« ia » est déjà utilisé"):
+    with pytest.raises(CodebookError, match=r"Thème n°\u00a02.*« ia » est déjà utilisé"):
         Codebook.from_dict(data)
 
 
 def test_it_rejects_a_theme_without_label():
-    with pytest.raises(CodebookError, match="Thème n°\u00a01.*« label » est obligatoire"):
+    with pytest.raises(CodebookError, match=r"Thème n°\u00a01.*« label » est obligatoire"):
         Codebook.from_dict({"themes": [{"code": "wifi"}]})
 
 

@@ -13,7 +13,7 @@ from bilan.demo.generator import (
     build_campaign_answers,
 )
 from bilan.questionnaire import clean_answers
-from bilan.roster.uai import uai_problem
+from bilan.uai import uai_problem
 
 YEARS = ("2022-2023", "2023-2024")
 MAIN_COMMENT_QUESTIONS = ("INFO_MISSING", "EXCH_DETAILS", "WS_DIFFICULTIES", "PROJ_TOPICS", "STEER_DETAILS",
@@ -161,7 +161,8 @@ def test_only_two_missing_information_comments_mention_ai(answers_by_year):
 
 def test_seren_it_comments_come_from_charente_maritime(answers_by_year):
     for year in YEARS:
-        authors = [a.departement_code for a in answers_by_year[year] if "Seren-IT" in a.answers.get("PART_COMMENTS", "")]
+        authors = [a.departement_code for a in answers_by_year[year]
+                   if "Seren-IT" in a.answers.get("PART_COMMENTS", "")]
         assert set(authors) <= {"17"}
     assert len([a for a in answers_by_year["2023-2024"] if "Seren-IT" in a.answers.get("PART_COMMENTS", "")]) >= 3
 
@@ -262,7 +263,7 @@ def test_allocate_splits_exactly(total, spec, expected):
 
 
 def test_allocate_refuses_counts_that_do_not_add_up():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="ne font pas 10"):
         allocate(10, {"a": 3, "b": 4})
 
 

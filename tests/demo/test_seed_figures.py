@@ -38,10 +38,7 @@ def is_selected(answers: dict, selector: dict) -> bool:
     if "row" in selector:
         return isinstance(value, dict) and value.get(selector["row"]) in selector["columns"]
     if isinstance(value, list):
-        for code in selector["choices"]:
-            if code in value:
-                return True
-        return False
+        return any(code in value for code in selector["choices"])
     return value in selector["choices"]
 
 
@@ -70,7 +67,7 @@ def whole_percent(count: int, base: int, rounding: str = "half_up") -> int:
 
 def ranking(population: list, spec: dict, questionnaire) -> tuple[list, dict]:
     question = questionnaire.question(spec["question"])
-    counts = {code: 0 for code in question.choice_codes}
+    counts = dict.fromkeys(question.choice_codes, 0)
     for record in population:
         value = record.answers.get(spec["question"])
         if isinstance(value, list):

@@ -52,7 +52,7 @@ def counts_from_records(records):
 def naive_dicts(text, delimiter=",", skip=0):
     rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     header, body = rows[skip], rows[skip + 1:]
-    return header, [dict(zip(header, row)) for row in body if any(row)]
+    return header, [dict(zip(header, row, strict=True)) for row in body if any(row)]
 
 
 def number(text):
@@ -68,10 +68,12 @@ def test_limesurvey_csv_round_trips(questionnaire, data_dir):
     records = records_of(questionnaire, raw)
     _, rows = naive_dicts(raw.decode("utf-8-sig"), ";")
     expected_role = Counter({"-oth-": "other"}.get(r["ROLE"], r["ROLE"]) for r in rows if r["ROLE"])
-    expected_tools = Counter(code for r in rows for code in ("ent", "pix", "tchap", "visio") if r[f"OUTILS[{code}]"] == "Y")
+    expected_tools = Counter(code for r in rows for code in ("ent", "pix", "tchap", "visio")
+                             if r[f"OUTILS[{code}]"] == "Y")
     expected_tools["other"] = sum(1 for r in rows if r["OUTILS[other]"])
     expected_yes_no = Counter({"Y": "yes", "N": "no"}[r["ATELIERS"]] for r in rows if r["ATELIERS"])
-    expected_freq = Counter((row, r[f"FREQ[{row}]"]) for r in rows for row in ("eleves", "collegues") if r[f"FREQ[{row}]"])
+    expected_freq = Counter((row, r[f"FREQ[{row}]"]) for r in rows for row in ("eleves", "collegues")
+                            if r[f"FREQ[{row}]"])
     role, tools, yes_no, freq, satisfaction, hours = counts_from_records(records)
     assert (role, tools, yes_no, freq) == (expected_role, expected_tools, expected_yes_no, expected_freq)
     assert satisfaction == sum(int(r["SATISF"]) for r in rows)
@@ -91,15 +93,18 @@ def test_framaforms_round_trips(questionnaire, data_dir):
     labels, body = lines[2], [row for row in lines[3:] if any(row)]
     position = {label: index for index, label in enumerate(labels)}
     expected_role = Counter(ROLE_LABELS.get(row[7], "other") for row in body if row[7])
-    expected_tools = Counter(code for row in body for label, code in TOOL_LABELS.items() if row[position[label]] == "X")
+    expected_tools = Counter(code for row in body for label, code in TOOL_LABELS.items()
+                             if row[position[label]] == "X")
     expected_tools["other"] = sum(1 for row in body if row[position["Autre"]])
     expected_yes_no = Counter({"Oui": "yes", "Non": "no"}[row[position["Avez-vous animé des ateliers cette année ?"]]]
                               for row in body if row[position["Avez-vous animé des ateliers cette année ?"]])
     expected_freq = Counter((code, row[position[label]].lower()) for row in body
-                            for label, code in (("Élèves", "eleves"), ("Collègues", "collegues")) if row[position[label]])
-    role, tools, yes_no, freq, satisfaction, hours = counts_from_records(records)
+                            for label, code in (("Élèves", "eleves"), ("Collègues", "collegues"))
+                            if row[position[label]])
+    role, tools, yes_no, freq, _, hours = counts_from_records(records)
     assert (role, tools, yes_no, freq) == (expected_role, expected_tools, expected_yes_no, expected_freq)
-    assert hours == pytest.approx(sum(number(row[position["Combien d'heures par semaine y consacrez-vous ?"]]) for row in body))
+    hours_heading = "Combien d'heures par semaine y consacrez-vous ?"
+    assert hours == pytest.approx(sum(number(row[position[hours_heading]]) for row in body))
     assert [r.line for r in records] == [4, 5, 6, 7, 8, 9]
 
 
@@ -149,7 +154,7 @@ def test_nextcloud_xlsx_round_trips(questionnaire, data_dir, tmp_path):
     data = path.read_bytes()
     assert detect_format(path.name, data) == NEXTCLOUD_XLSX
     records = records_of(questionnaire, data)
-    header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
+    header, rows = table[0], [dict(zip(table[0], row, strict=True)) for row in table[1:]]
     expected_role = Counter(ROLE_LABELS.get(r[header[3]], "other") for r in rows if r[header[3]])
     role, tools, _, _, satisfaction, hours = counts_from_records(records)
     assert role == expected_role
@@ -171,8 +176,8 @@ def test_nextcloud_ods_round_trips(questionnaire, data_dir, tmp_path):
     data = path.read_bytes()
     assert detect_format(path.name, data) == NEXTCLOUD_ODS
     records = records_of(questionnaire, data)
-    header, rows = table[0], [dict(zip(table[0], row)) for row in table[1:]]
-    role, tools, _, freq, satisfaction, _ = counts_from_records(records)
+    header, rows = table[0], [dict(zip(table[0], row, strict=True)) for row in table[1:]]
+    role, _, _, freq, satisfaction, _ = counts_from_records(records)
     assert role == Counter(ROLE_LABELS.get(r[header[3]], "other") for r in rows if r[header[3]])
     assert satisfaction == sum(r[header[8]] for r in rows)
     assert freq[("eleves", "souvent")] == sum(1 for r in rows if r[header[6]] == "Souvent")
@@ -193,7 +198,7 @@ def test_google_forms_csv_round_trips(questionnaire, data_dir):
                 remaining = remaining.replace(label, "")
         if remaining.strip(", "):
             expected_tools["other"] += 1
-    role, tools, yes_no, freq, _, _ = counts_from_records(records)
+    role, tools, _, freq, _, _ = counts_from_records(records)
     assert (role, tools) == (expected_role, expected_tools)
     assert freq[("collegues", "jamais")] == sum(1 for r in rows if r[f"{FREQ_TEXT} [Collègues]"] == "Jamais")
     assert records[2].answers["OUTILS.other"] == "Mastodon"
@@ -376,7 +381,7 @@ def test_a_damaged_spreadsheet_is_refused_in_french(data_dir, tmp_path):
     path = tmp_path / "reponses.xlsx"
     workbook.save(path)
     data = path.read_bytes()
-    with pytest.raises(InteropError, match="endommagée|illisible"):
+    with pytest.raises(InteropError, match=r"endommagée|illisible"):
         parse_answers(data[: len(data) // 2], filename=path.name)
     with pytest.raises(InteropError, match="XLSX illisible"):
         parse_answers(data[: len(data) // 2], NEXTCLOUD_XLSX)

@@ -23,7 +23,7 @@ def test_it_reads_the_new_layout_answers_lss_with_a_multiple_choice_and_an_array
     assert [c.label for c in multiple.choices] == ["First option", "Second option", "Third option"]
     assert grid.type is QuestionType.GRID
     assert [r.label for r in grid.rows] == ["Color", "Milkiness", "Creaminess", "Mouthfeel", "Aftertaste"]
-    assert [(c.code, c.label) for c in grid.columns][0] == ("AO01", "Too much")
+    assert (grid.columns[0].code, grid.columns[0].label) == ("AO01", "Too much")
     assert len(grid.columns) == 5
     assert questionnaire.sections[0].title == "Group One"
     assert imported.warnings == []
@@ -126,7 +126,7 @@ def test_a_truncated_lss_gets_the_line_of_the_break(samples):
 
 def test_a_txt_without_its_columns_is_refused_on_line_1():
     with pytest.raises(InteropError) as error:
-        parse_limesurvey_txt("class\tname\nQ\tQ1\n".encode())
+        parse_limesurvey_txt(b"class\tname\nQ\tQ1\n")
     assert error.value.line == 1
     assert "type/scale" in str(error.value)
 

@@ -3,10 +3,11 @@ import io
 import zipfile
 
 import pytest
-from odfdo import Cell, Document, Row, Table as OdsTable
+from odfdo import Cell, Document, Row
+from odfdo import Table as OdsTable
 from openpyxl import Workbook
 
-from bilan.interop.tabular import TableError, column_letter, french_spacing, read_table
+from bilan.interop.tabular import TableError, column_letter, read_table
 
 
 def csv_bytes(text: str, encoding: str = "utf-8") -> bytes:
@@ -202,8 +203,3 @@ def test_a_header_without_rows_gives_an_empty_table():
 @pytest.mark.parametrize("index, letters", [(1, "A"), (26, "Z"), (27, "AA"), (28, "AB"), (703, "AAA")])
 def test_column_letters(index, letters):
     assert column_letter(index) == letters
-
-
-def test_french_spacing_puts_no_break_spaces_where_french_wants_them():
-    assert french_spacing("ligne 3 : « x » ; 50 % ? oui !") == \
-        "ligne 3\u00a0: «\u00a0x\u00a0»\u00a0; 50\u00a0%\u00a0? oui\u00a0!"

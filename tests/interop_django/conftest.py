@@ -6,7 +6,8 @@ import pytest
 from django.core.management import call_command
 
 from bilan.roster.models import Academie, Departement, School, SchoolType
-from bilan.roster.uai import make_uai
+from bilan.uai import make_uai
+
 # The pure side's fixtures: the shared samples and its data folder.
 from tests.interop.conftest import DATA, data_dir, samples  # noqa: F401
 

@@ -54,7 +54,7 @@ def _check_rows(header, rows, campaign):
     responses = {r.pk: r for r in Response.objects.filter(campaign=campaign)}
     assert len(rows) == len(responses) == 7
     for row in rows:
-        record = dict(zip(header, row))
+        record = dict(zip(header, row, strict=True))
         response = responses[int(record["réponse"])]
         assert record["type d'établissement"] == response.school_type
         for heading in ("ROLE", "ROLE.other", "OUTILS", "OUTILS.other", "ATELIERS", "FREQ[eleves]", "FREQ[collegues]",
@@ -89,7 +89,7 @@ def test_the_ods_export_reopens_with_odfdo_and_matches_the_database(answered, tm
     header = values[0]
     rows = [row for row in values[1:] if any(cell not in (None, "") for cell in row)]
     rows = [[int(c) if isinstance(c, float) and c.is_integer() and h in ("réponse", "SATISF") else c
-             for h, c in zip(header, row)] for row in rows]
+             for h, c in zip(header, row, strict=True)] for row in rows]
     _check_rows(header, rows, answered)
 
 

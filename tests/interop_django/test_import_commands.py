@@ -138,7 +138,8 @@ def _framaforms_expected(raw):
     at = {label: index for index, label in enumerate(labels)}
     result = []
     for row in body:
-        tools = [code for label, code in TOOLS.items() if row[at[label]] == "X"] + (["other"] if row[at["Autre"]] else [])
+        tools = ([code for label, code in TOOLS.items() if row[at[label]] == "X"]
+                 + (["other"] if row[at["Autre"]] else []))
         result.append(_labels_expected(row[7], tools, row[at["Avez-vous animé des ateliers cette année ?"]],
                                        row[at["Élèves"]], row[at["Collègues"]],
                                        row[at["Êtes-vous satisfait·e de votre mission ?"]]))
@@ -164,7 +165,7 @@ def _nextcloud_rows(raw):
 
 
 def _nextcloud_expected(raw):
-    header, body = _nextcloud_rows(raw)
+    _, body = _nextcloud_rows(raw)
     return [_labels_expected(r[4], _tools_from_joined(r[5], "; "), r[6], r[7], r[8], r[9]) for r in body]
 
 
@@ -255,7 +256,7 @@ def test_values_outside_the_options_are_reported(enquete_campaign, data_dir):
 def test_the_google_forms_sample_imports_into_the_questionnaire_it_proposes(academie, samples):
     sample = samples / "FormsPreprocessors_sample_data.csv"
     run("import", "questionnaire", str(sample), "--campaign", "google", "--school-year", "2021-2022")
-    out, _ = run("import", "answers", str(sample), "--campaign", "google")
+    run("import", "answers", str(sample), "--campaign", "google")
     rows = list(csv.DictReader(io.StringIO(sample.read_text(encoding="utf-8"))))
     assert Response.objects.count() == len(rows) == 20
     schema = Campaign.objects.get(slug="google").questionnaire.schema

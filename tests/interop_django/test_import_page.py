@@ -3,9 +3,11 @@
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import CommandError
 
 from bilan.core.models import Membership, Role
 from bilan.surveys.models import Response
+from tests.interop_django.conftest import run
 
 URL = "/campagnes/enquete-2023/reponses/import/"
 
@@ -42,8 +44,8 @@ def test_the_pilot_assigns_a_column_no_question_matched(client, enquete_campaign
     assert "aucune question trouvée" in page.content.decode()
     refused = client.post(URL, {"step": "confirm", "col-1": ""})
     assert Response.objects.count() == 0 and refused.status_code == 200
-    client.post(URL, {"step": "upload", "format": "",
-                      "fichier": SimpleUploadedFile("r.csv", "Horodateur,Votre ressenti (1 à 5)\n2023-06-01,4\n".encode())})
+    upload = SimpleUploadedFile("r.csv", "Horodateur,Votre ressenti (1 à 5)\n2023-06-01,4\n".encode())
+    client.post(URL, {"step": "upload", "format": "", "fichier": upload})
     client.post(URL, {"step": "confirm", "col-1": "SATISF"})
     assert Response.objects.get().answers == {"SATISF": 4}
 
@@ -61,3 +63,24 @@ def test_a_bad_value_is_refused_with_its_line_and_nothing_is_saved(client, enque
 def test_readers_cannot_import(client, enquete_campaign, role):
     _login(client, enquete_campaign, role)
     assert client.get(URL).status_code == 404
+
+
+@pytest.mark.parametrize("target, message", [
+    ("NOPE", "la question «\u00a0NOPE\u00a0» n'existe pas dans le questionnaire"),
+    ("ATELIERS/nope", "la question ATELIERS n'a pas d'option ou de ligne «\u00a0nope\u00a0»"),
+])
+def test_the_page_and_the_command_refuse_a_column_target_alike(client, enquete_campaign, tmp_path, target, message):
+    """One judge of the pilot's column choices: the page's form and ``--map`` ask the same function."""
+    data = b"id;submitdate;ATELIERS\n1;2023-06-01;Y\n"
+    _login(client, enquete_campaign, Role.PILOT)
+    _upload(client, "r.csv", data)
+    page = client.post(URL, {"step": "confirm", "col-2": target})
+    assert page.status_code == 200
+    html = page.content.decode().replace("&#x27;", "'")
+    assert message[:1].upper() + message[1:] + "." in html
+    path = tmp_path / "r.csv"
+    path.write_bytes(data)
+    with pytest.raises(CommandError) as refused:
+        run("import", "answers", str(path), "--campaign", "enquete-2023", "--map", f"ATELIERS={target}")
+    assert message in str(refused.value)
+    assert not Response.objects.exists()

@@ -65,7 +65,7 @@ class RecordingHandler:
     received: list[Received] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802  aiosmtpd's hook name
         if address.lower() in self.refuse:
             return "550 5.1.1 Utilisateur inconnu"
         if address.lower() in self.refuse_for_now:
@@ -73,7 +73,7 @@ class RecordingHandler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's hook name
         message = message_from_bytes(envelope.content, policy=policy.default)
         text = message.get_body(("plain",))
         html = message.get_body(("html",))
@@ -133,7 +133,7 @@ def build_roster(referents: int = 446, school_year: str = SCHOOL_YEAR) -> Academ
         Referent(first_name=f"Prénom{i}", last_name=f"Nom{i:03d}", email=f"rupn{i:03d}@ac-poitiers.fr")
         for i in range(referents)])
     Mandate.objects.bulk_create([Mandate(referent=person, school=school, school_year=school_year)
-                                 for person, school in zip(people, schools)])
+                                 for person, school in zip(people, schools, strict=True)])
     return academie
 
 

@@ -41,7 +41,7 @@ def test_the_demo_board_page_shows_both_rates(client, demo):
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_board_in_chromium_has_no_axe_violation(live_server, new_page, assert_accessible, client):  
+def test_the_board_in_chromium_has_no_axe_violation(live_server, new_page, assert_accessible, client):
     load_demo()
     user = User.objects.create(username="pilote-navigateur", is_superuser=True)
     client.force_login(user)

@@ -3,8 +3,15 @@
 from datetime import timedelta
 
 from bilan.outreach.models import MailKind, MailStatus, OutgoingMail, ReminderPolicy
-from bilan.outreach.services import (claim_batch, count_manual_reminders, plan_due, plan_reminders, queue_invitations,
-                                     queue_manual_reminders, send_due)
+from bilan.outreach.services import (
+    claim_batch,
+    count_manual_reminders,
+    plan_due,
+    plan_reminders,
+    queue_invitations,
+    queue_manual_reminders,
+    send_due,
+)
 from bilan.surveys.models import Response, ResponseStatus
 
 

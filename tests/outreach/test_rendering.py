@@ -1,6 +1,6 @@
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
-from bilan.outreach.rendering import DEFAULTS, MessageTemplate, french_date, render_message, template_problems
+from bilan.outreach.rendering import DEFAULTS, MessageTemplate, render_message, template_problems
 from bilan.outreach.schedule import current_step, reminder_steps, retry_delay, strata_priorities
 
 CONTEXT = {"prenom": "Zoé", "nom": "L'Hôte <admin>", "etablissement": "Collège A & B",
@@ -42,12 +42,7 @@ def test_the_subject_stays_on_one_line():
     assert "\n" not in message.subject
 
 
-def test_french_dates():
-    assert french_date(date(2024, 5, 31)) == "vendredi 31 mai 2024"
-    assert french_date(date(2024, 6, 1)) == "samedi 1er juin 2024"
-
-
-OPEN = datetime(2024, 5, 2, 8, tzinfo=timezone.utc)
+OPEN = datetime(2024, 5, 2, 8, tzinfo=UTC)
 CLOSE = OPEN + timedelta(days=30)
 
 

@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from datetime import timedelta
 
 import pytest
@@ -15,6 +16,7 @@ from bilan.core.models import Membership, Role
 from bilan.outreach.models import MailTemplate, OutgoingMail, ReminderPolicy
 from bilan.outreach.services import queue_invitations, send_due
 from bilan.surveys.models import Response, ResponseStatus
+from tests.breadcrumb import check_breadcrumb
 
 
 @pytest.fixture
@@ -87,7 +89,7 @@ def test_the_board_shows_rates_and_who_has_not_answered(client, small_campaign, 
     page = client.get(urls(small_campaign.slug)["board"]).content.decode()
     assert "25,0\u00a0%" in page  # 3 of 12
     assert "rupn011@ac-poitiers.fr" in page and "rupn000@ac-poitiers.fr" not in page
-    assert "16 Charente" in page and "Collège" in page
+    assert "16 – Charente" in page and "Collège" in page
 
 
 def test_the_list_of_those_without_an_answer_exports_to_csv_xlsx_and_ods(client, small_campaign, people):
@@ -161,3 +163,32 @@ def test_a_pilot_changes_the_reminder_policy(client, small_campaign, people):
     policy = ReminderPolicy.objects.get(campaign=small_campaign)
     assert policy.days_after_opening == [5, 12] and policy.days_before_closing == [3]
     assert policy.target_rate == 0.6 and policy.lagging_strata_first and not policy.send_thanks
+
+
+def test_each_page_has_the_one_breadcrumb_back_to_the_board_and_shows_its_message_once(
+        client, small_campaign, people):
+    client.force_login(people["pilot"])
+    pages = urls(small_campaign.slug)
+    board = f"Participation — {small_campaign.title}"
+    check_breadcrumb(client, pages["board"], board)
+    for name, here in [("mails", "Courriels"), ("reminders", "Relances"), ("template", "Modèle « Invitation »")]:
+        assert check_breadcrumb(client, pages[name], board, here)[1] == (board, pages["board"])
+    saved = client.post(pages["template"], {"subject": "Votre bilan", "text_body": "Voici : {{ lien }}",
+                                            "html_body": "<p>{{ lien }}</p>", "enregistrer": "1"}, follow=True)
+    assert saved.content.decode().count("Modèle « Invitation » enregistré.") == 1
+
+
+def test_django_s_own_messages_stay_in_french_for_a_browser_asking_for_english(client, small_campaign, people):
+    client.force_login(people["pilot"])
+    page = client.post(urls(small_campaign.slug)["template"], {"subject": "", "text_body": "{{ lien }}",
+                                                               "html_body": "{{ lien }}", "enregistrer": "1"},
+                       HTTP_ACCEPT_LANGUAGE="en")
+    assert "Ce champ est obligatoire." in page.content.decode()
+
+
+def test_the_board_chart_s_coordinates_keep_a_decimal_point_in_french(client, small_campaign, people):
+    # The page is in French, where 184.0 reads « 184,0 »: an SVG coordinate must not.
+    client.force_login(people["reader"])
+    page = client.get(urls(small_campaign.slug)["board"]).content.decode()
+    coordinates = re.findall(r'\b(?:x1|x2|y1|y2|x|y)="([^"]*)"', page[page.index("<svg"):page.index("</svg>")])
+    assert coordinates and all(re.fullmatch(r"-?[0-9]+(\.[0-9]+)?", value) for value in coordinates)

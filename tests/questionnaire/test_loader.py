@@ -56,17 +56,21 @@ def problems_of(yaml_text):
     "change, expected",
     [
         (("code: Q2", "code: Q1"), "question Q1 : code en double"),
-        (("question: Q1, equals", "question: Q9, equals"), "question Q2 : la condition porte sur la question inconnue Q9"),
-        (("equals: \"no\"", "equals: \"peut-être\""), "question Q2 : la condition sur Q1 cite le choix « peut-être »"),
+        (("question: Q1, equals", "question: Q9, equals"),
+         "question Q2 : la condition porte sur la question inconnue Q9"),
+        (("equals: \"no\"", "equals: \"peut-être\""),
+         "question Q2 : la condition sur Q1 cite le choix « peut-être »"),
         (("type: longtext", "type: essay"), "question Q2 : type « essay » inconnu"),
         (("choices: [{code: pix, label: Pix}, {code: ent, label: ENT}]", "choices: []"),
          "question Q3 : une question à choix doit proposer au moins deux choix"),
-        (("{code: ent, label: ENT}", "{code: pix, label: Pix bis}"), "question Q3 : code « pix » en double dans les choix"),
+        (("{code: ent, label: ENT}", "{code: pix, label: Pix bis}"),
+         "question Q3 : code « pix » en double dans les choix"),
         (("{code: ent, label: ENT}", "{code: ent}"), "question Q3 : le choix « ent » n'a pas de libellé"),
         (("rows: [{code: pix, label: Pix}]", "rows: []"), "question Q4 : une grille doit avoir des lignes"),
         (("text: Pourquoi ?", "text: ''"), "question Q2 : intitulé (text) absent"),
         (("code: Q3", "code: 3Q"), "code absent ou invalide"),
-        (("question: Q1, equals: \"no\"", "question: Q1"), "question Q2 : une condition sur Q1 prend exactement un opérateur"),
+        (("question: Q1, equals: \"no\"", "question: Q1"),
+         "question Q2 : une condition sur Q1 prend exactement un opérateur"),
     ],
 )
 def test_it_rejects_a_malformed_questionnaire_naming_the_code(change, expected):
@@ -77,7 +81,8 @@ def test_it_rejects_a_malformed_questionnaire_naming_the_code(change, expected):
 
 def test_it_rejects_a_condition_on_a_later_question():
     text = VALID.replace('when: {question: Q1, equals: "no"}', "when: {question: Q3, includes: pix}")
-    assert "question Q2 : la condition porte sur la question inconnue Q3 (elle doit être déclarée avant)" in problems_of(text)
+    expected = "question Q2 : la condition porte sur la question inconnue Q3 (elle doit être déclarée avant)"
+    assert expected in problems_of(text)
 
 
 def test_it_reports_yaml_syntax_errors_with_line_and_column():

@@ -3,6 +3,7 @@
 import io
 import re
 import subprocess
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -14,6 +15,7 @@ from bilan.reports.builder import ReportTemplateError, measure, share_in_words, 
 from bilan.reports.renderers import FORMATS, render
 from bilan.roster.models import Referent
 from bilan.surveys.models import Campaign
+from tests.breadcrumb import check_breadcrumb
 from tests.reports.helpers import html_text, normalised, odt_text, pdf_text
 
 pytestmark = pytest.mark.django_db
@@ -181,7 +183,7 @@ def test_a_pilot_lays_out_sections_and_adds_text_from_the_page(client, personas)
     client.force_login(personas["pilot"])
     detail = reverse("reports:detail", args=[slug])
     bad = client.post(reverse("reports:layout", args=[slug]), {"position-info": "deux"}, follow=True)
-    assert "Position « deux » invalide pour la section « info »" in bad.content.decode()
+    assert "Position «\u00a0deux\u00a0» invalide pour la section «\u00a0info\u00a0»" in bad.content.decode()
     client.post(reverse("reports:layout", args=[slug]), {"position-action": "0", "hidden-projects": "on"})
     client.post(reverse("reports:add", args=[slug]), {"section": "action", "text": "Merci à toutes et à tous."})
     refused = client.post(reverse("reports:add", args=[slug]), {"section": "action"}, follow=True)
@@ -191,3 +193,26 @@ def test_a_pilot_lays_out_sections_and_adds_text_from_the_page(client, personas)
     assert report.index('id="action"') < report.index('id="participation"')
     assert 'id="projects"' not in report
     assert "Merci à toutes et à tous." in report
+
+
+def test_the_standalone_page_inlines_the_report_stylesheet_that_the_staff_pages_link(client, personas, outputs):
+    sheet = (Path(services.__file__).parent / "static" / "reports" / "report.css").read_text(encoding="utf-8")
+    assert f"<style>{sheet}</style>" in outputs["html"][2].decode()
+    client.force_login(personas["pilot"])
+    page = client.get(reverse("reports:detail", args=["2023-2024"])).content.decode()
+    link = re.search(r'<link rel="stylesheet" href="([^"]*/reports/report-page\.css)">', page)
+    assert link and "<style>" not in page
+    assert b".report-body" in b"".join(client.get(link.group(1)).streaming_content)
+
+
+def test_each_report_page_has_the_one_breadcrumb_back_to_the_draft(client, personas):
+    client.force_login(personas["pilot"])
+    slug = "2023-2024"
+    report = f"Compte-rendu — {Campaign.objects.get(slug=slug).title}"
+    detail = reverse("reports:detail", args=[slug])
+    check_breadcrumb(client, detail, report)
+    edit = reverse("reports:edit", args=[slug, "workshops-held"])
+    assert check_breadcrumb(client, edit, report, "Modifier un paragraphe")[1] == (report, detail)
+    published = client.post(reverse("reports:publish", args=[slug]), follow=True)
+    assert published.content.decode().count("publiée ; elle ne changera plus.") == 1
+    check_breadcrumb(client, reverse("reports:version", args=[slug, 1]), report, "Version 1 publiée")

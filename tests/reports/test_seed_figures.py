@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from bilan.reports.services import build_campaign_report
 from bilan.reports.renderers import render
+from bilan.reports.services import build_campaign_report
 from bilan.surveys.models import Campaign
 from tests.reports.helpers import html_text, normalised, pdf_text, sentences
 

@@ -11,7 +11,7 @@ from bilan.roster.models import Academie
 
 @pytest.mark.browser
 @pytest.mark.django_db(transaction=True)
-def test_the_overview_and_a_section_page_have_no_axe_violation(live_server, new_page, assert_accessible):  
+def test_the_overview_and_a_section_page_have_no_axe_violation(live_server, new_page, assert_accessible):
     from django.contrib.auth.models import User
 
     load_demo()

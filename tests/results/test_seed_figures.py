@@ -82,4 +82,5 @@ def test_the_previous_year_is_compared_on_the_same_codes(results):
     assessment = results.question("SCI_ASSESS_KNOWN").option("no")
     assert assessment.previous is not None
     assert assessment.previous.previous_base == 185
-    assert round(assessment.previous.difference_points) == round(assessment.percent - assessment.previous.previous_percent)
+    assert (round(assessment.previous.difference_points)
+            == round(assessment.percent - assessment.previous.previous_percent))

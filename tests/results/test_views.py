@@ -5,6 +5,9 @@ from django.test import Client
 from odfdo import Document
 from openpyxl import load_workbook
 
+from bilan.surveys.models import Campaign
+from tests.breadcrumb import check_breadcrumb
+
 pytestmark = pytest.mark.django_db
 
 OVERVIEW = "/campagnes/2023-2024/resultats/"
@@ -62,7 +65,7 @@ def test_an_unknown_section_is_not_found(personas):
 def _result_row(rows, question, option, row_code=""):
     header = rows[0]
     for row in rows[1:]:
-        record = dict(zip(header, row))
+        record = dict(zip(header, row, strict=True))
         if record["question"] == question and record["option"] == option and (record["ligne"] or "") == row_code:
             return record
     raise AssertionError((question, option, row_code))
@@ -89,3 +92,13 @@ def test_the_csv_export_opens_with_accents_intact(personas):
     assert data.startswith("\ufeff".encode("utf-8"))
     text = data.decode("utf-8-sig")
     assert "Réseaux sociaux" in text and "répondant·es" in text
+
+
+def test_each_results_page_has_the_one_breadcrumb_and_the_filter_follows_it_back(personas):
+    client = client_for(personas["pilot"])
+    results = f"Résultats — {Campaign.objects.get(slug='2023-2024').title}"
+    check_breadcrumb(client, OVERVIEW, results)
+    links = check_breadcrumb(client, SECTION + "?type=lycee", results,
+                             "Connaissance et usages des ressources institutionnelles")
+    assert links[1] == (results, OVERVIEW + "?type=lycee")
+    check_breadcrumb(client, "/campagnes/2023-2024/reponses/import/", results, "Importer des réponses")

@@ -8,7 +8,7 @@ import pytest
 from odfdo import Document, Row, Table
 
 from bilan.roster.models import Academie, Departement
-from bilan.roster.uai import make_uai
+from bilan.uai import make_uai
 
 HEADERS = ["UAI", "Établissement", "Type", "Commune", "Département", "Nom", "Prénom", "Courriel",
            "Année scolaire"]

@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from bilan.roster.models import Departement, Mandate, Referent, School
-from bilan.roster.uai import make_uai
+from bilan.uai import make_uai
 
 pytestmark = pytest.mark.django_db
 

@@ -3,10 +3,9 @@
 import pytest
 
 from bilan.demo.generator import build_academie
-from bilan.roster.importer import SCHOOL_TYPE_LABELS
 from bilan.roster.models import Mandate, Referent, School
 from bilan.roster.services import import_roster
-from tests.roster.conftest import HEADERS
+from bilan.vocabularies import departement_label, school_type_label
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +17,9 @@ def demo_roster_rows(academie):
     rows = []
     for mandate in academie.mandates:
         school, person = schools[mandate.school_uai], people[mandate.referent_email]
-        rows.append([school.uai, school.name, SCHOOL_TYPE_LABELS[school.type].capitalize(), school.commune,
-                     f"{school.departement_code} - {departements[school.departement_code]}",
+        # The labels the application shows, so that its own exports read back as the same roster.
+        rows.append([school.uai, school.name, school_type_label(school.type), school.commune,
+                     departement_label(school.departement_code, departements[school.departement_code]),
                      person.last_name, person.first_name, person.email, mandate.school_year])
     return rows
 

@@ -5,7 +5,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bilan.roster.models import Mandate, Referent, School
-from bilan.roster.uai import make_uai
+from bilan.uai import make_uai
 from tests.roster.conftest import GOOD_ROWS, HEADERS, bad_rows, write_csv
 
 pytestmark = pytest.mark.django_db

@@ -16,7 +16,8 @@ POITIERS = {"16": "Charente", "17": "Charente-Maritime", "79": "Deux-Sèvres", "
 
 def table_of(rows, headers=HEADERS) -> Table:
     return Table(headers=list(headers),
-                 rows=[Row(line=index, cells=dict(zip(headers, row))) for index, row in enumerate(rows, start=2)])
+                 rows=[Row(line=index, cells=dict(zip(headers, row, strict=True)))
+                       for index, row in enumerate(rows, start=2)])
 
 
 @pytest.mark.parametrize("header, column", [
@@ -73,7 +74,7 @@ def test_a_good_table_gives_schools_referents_and_mandates():
 
 def test_it_names_every_missing_column():
     headers = [h for h in HEADERS if h not in ("UAI", "Courriel")]
-    rows = [[value for header, value in zip(HEADERS, row) if header in headers] for row in GOOD_ROWS]
+    rows = [[value for header, value in zip(HEADERS, row, strict=True) if header in headers] for row in GOOD_ROWS]
 
     plan = validate_roster(table_of(rows, headers))
 
@@ -138,7 +139,8 @@ def test_unknown_columns_are_ignored_with_a_note():
 
 
 @pytest.mark.parametrize("problem, text", [
-    (ImportProblem(7, "uai", "code UAI absent", header="UAI"), "ligne 7, colonne «\u00a0UAI\u00a0»\u00a0: code UAI absent"),
+    (ImportProblem(7, "uai", "code UAI absent", header="UAI"),
+     "ligne 7, colonne «\u00a0UAI\u00a0»\u00a0: code UAI absent"),
     (ImportProblem(7, "uai", "code UAI absent"), "ligne 7, colonne «\u00a0uai\u00a0»\u00a0: code UAI absent"),
     (ImportProblem(4, None, "mandat en double"), "ligne 4\u00a0: mandat en double"),
     (ImportProblem(None, None, "fichier vide"), "fichier vide"),

@@ -94,7 +94,8 @@ def pytest_collection_modifyitems(config, items):
     here = str(config.rootpath / "tests" / "surveys")
     selected, deselected = [], []
     for item in items:
-        (deselected if item.get_closest_marker("postgres") and str(item.path).startswith(here) else selected).append(item)
+        postgres_here = item.get_closest_marker("postgres") and str(item.path).startswith(here)
+        (deselected if postgres_here else selected).append(item)
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = selected

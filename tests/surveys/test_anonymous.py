@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from bilan.outreach.models import MailKind, OutgoingMail
 from bilan.outreach.services import plan_reminders, queue_invitations
-from bilan.roster.models import Departement, Mandate, Referent, School
+from bilan.roster.models import Mandate, Referent, School
 from bilan.surveys import respondent
 from bilan.surveys.models import AccessToken, Campaign, Invitation, Response, ResponseStatus
 from bilan.surveys.services import invite_one

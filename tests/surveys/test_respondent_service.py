@@ -67,7 +67,7 @@ def test_resolve_tells_a_closed_campaign_from_one_not_yet_open(token, campaign):
 
 def test_an_older_link_of_the_same_invitation_still_works(campaign, referent):
     first_invitation, first_token = invite_one(campaign, referent)
-    second_invitation, second_token = invite_one(campaign, referent)
+    _, second_token = invite_one(campaign, referent)
     assert first_token != second_token
     assert respondent.resolve(first_token) == respondent.resolve(second_token) == first_invitation
 

@@ -8,8 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bilan.surveys import respondent
-from bilan.surveys.models import CampaignState, Invitation, Response, ResponseStatus
+from bilan.surveys.models import CampaignState, Response, ResponseStatus
 
 pytestmark = pytest.mark.django_db
 
@@ -245,8 +244,7 @@ def test_an_unknown_section_gets_a_clear_page(client, token):
 
 
 def test_a_draft_campaign_link_is_forbidden_with_a_clear_page(client, token, campaign):
-    Campaign = type(campaign)
-    Campaign.objects.filter(pk=campaign.pk).update(state=CampaignState.DRAFT)
+    type(campaign).objects.filter(pk=campaign.pk).update(state=CampaignState.DRAFT)
     page = client.get(url("start", token))
     assert page.status_code == 403
     assert "pas encore ouvert" in text_of(page)

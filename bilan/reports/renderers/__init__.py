@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from bilan.reports.document import ReportDocument
+import re
+from collections.abc import Callable
+
+from bilan.reports.document import Note, ReportDocument
 
 FORMATS = ("html", "pdf", "odt", "md")
 
@@ -26,12 +29,21 @@ def base_filename(document: ReportDocument) -> str:
     return f"compte-rendu-{document.campaign}{suffix}"
 
 
-def superscript(number: int) -> str:
-    return str(number).translate(str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹"))
+class NoteMarks:
+    """Marks the first use of each note's term (an acronym) with ``sign(number)``, its footnote call.
 
+    One per rendering: a term is marked once in the whole document.
+    """
 
-def date_fr(iso: str | None) -> str:
-    if not iso:
-        return ""
-    year, month, day = iso.split("-")
-    return f"{day}/{month}/{year}"
+    def __init__(self, notes: list[Note], sign: Callable[[int], str]):
+        self.pending = {note.term: note.number for note in notes}
+        self.sign = sign
+
+    def mark(self, text: str) -> str:
+        for term, number in list(self.pending.items()):
+            pattern = re.compile(rf"\b{re.escape(term)}\b")
+            if pattern.search(text):
+                text = pattern.sub(term + self.sign(number), text, count=1)
+                del self.pending[term]
+        return text
+

@@ -3,74 +3,27 @@
 from __future__ import annotations
 
 import re
+from functools import cache
 from html import escape
+from importlib.resources import files
 
-from bilan.reports.document import Block, Note, ReportDocument
-from bilan.reports.renderers import base_filename, date_fr
+from bilan.french import numeric_date
+from bilan.reports.document import Block, ReportDocument
+from bilan.reports.renderers import NoteMarks, base_filename
 
-CSS = """
-@page { size: A4; margin: 18mm 16mm 20mm 16mm;
-  @bottom-center { content: "Page " counter(page) " sur " counter(pages); font: 9pt "DejaVu Sans", sans-serif; color: #3a3a3a; } }
-html { font-family: "Marianne", "DejaVu Sans", Arial, sans-serif; color: #161616; line-height: 1.5; }
-body { max-width: 48rem; margin: 0 auto; padding: 1.5rem; }
-header { border-bottom: 4px solid #000091; margin-bottom: 1.5rem; }
-.academie { font-weight: 700; text-transform: uppercase; letter-spacing: .02em; color: #000091; margin: 0; }
-h1 { font-size: 2rem; margin: .5rem 0; color: #161616; }
-h2 { font-size: 1.4rem; color: #000091; margin-top: 2rem; break-after: avoid; }
-h3 { font-size: 1.15rem; color: #000091; break-after: avoid; }
-.subtitle, .meta { color: #3a3a3a; }
-nav ol { padding-left: 1.2rem; }
-a { color: #000091; }
-figure { margin: 1rem 0; break-inside: avoid; }
-figure svg { max-width: 100%; height: auto; }
-figcaption { font-size: .9rem; color: #3a3a3a; }
-table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; break-inside: avoid; }
-caption { text-align: left; font-weight: 700; margin-bottom: .25rem; }
-th, td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
-td.num { text-align: right; }
-th { background: #f5f5fe; }
-blockquote { border-left: 4px solid #6a6af4; margin: .5rem 0; padding: .25rem 1rem; background: #f6f6f6; }
-.flag { border-left: 4px solid #ce0500; padding-left: .75rem; }
-.flag-note { color: #ce0500; font-size: .85rem; }
-.notes { border-top: 1px solid #ddd; margin-top: 2rem; font-size: .85rem; }
-sup a { text-decoration: none; }
-@media print { body { max-width: none; padding: 0; } }
-"""
-
-# The same look inside a staff page: every rule scoped to the report's container.
-EMBEDDED_CSS = """
-.report-body .academie { font-weight: 700; text-transform: uppercase; color: #000091; margin: 0; }
-.report-body header { border-bottom: 4px solid #000091; margin-bottom: 1.5rem; }
-.report-body h2 { color: #000091; margin-top: 2rem; }
-.report-body h3 { color: #000091; }
-.report-body figure { margin: 1rem 0; }
-.report-body figure svg { max-width: 100%; height: auto; }
-.report-body figcaption { font-size: .9rem; color: #3a3a3a; }
-.report-body table { border-collapse: collapse; width: 100%; font-size: .85rem; margin: .5rem 0 1rem; }
-.report-body caption { text-align: left; font-weight: 700; }
-.report-body th, .report-body td { border: 1px solid #ddd; padding: .25rem .5rem; text-align: left; }
-.report-body td.num { text-align: right; }
-.report-body blockquote { border-left: 4px solid #6a6af4; margin: .5rem 0; padding: .25rem 1rem; background: #f6f6f6; }
-.report-body .flag { border-left: 4px solid #ce0500; padding-left: .75rem; }
-.report-body .flag-note { color: #ce0500; font-size: .85rem; }
-.report-body .notes { border-top: 1px solid #ddd; margin-top: 2rem; font-size: .85rem; }
-"""
+STYLESHEETS = files("bilan.reports") / "static" / "reports"
 
 
-class _Notes:
-    """Marks the first use of each acronym with its footnote number."""
+@cache
+def stylesheet(name: str) -> str:
+    """A stylesheet of ``bilan/reports/static/reports/``: inlined into the standalone page (and the
+    PDF) so that the HTML report stays one self-contained file; the staff pages link the same folder."""
+    return (STYLESHEETS / name).read_text(encoding="utf-8")
 
-    def __init__(self, notes: list[Note]):
-        self.pending = {note.term: note.number for note in notes}
 
-    def mark(self, escaped: str) -> str:
-        for term, number in list(self.pending.items()):
-            pattern = re.compile(rf"\b{re.escape(term)}\b")
-            if pattern.search(escaped):
-                escaped = pattern.sub(f'{term}<sup><a href="#note-{number}" id="ref-{number}">{number}</a></sup>',
-                                      escaped, count=1)
-                del self.pending[term]
-        return escaped
+def _note_call(number: int) -> str:
+    """A footnote call that links to its note (marked in already escaped text)."""
+    return f'<sup><a href="#note-{number}" id="ref-{number}">{number}</a></sup>'
 
 
 def _svg(chart) -> str:
@@ -81,7 +34,7 @@ def _svg(chart) -> str:
     return re.sub(r"(<svg\b[^>]*>)", rf"\1<title>{escape(chart.title)}</title>", svg, count=1)
 
 
-def block_html(block: Block, notes: _Notes, edit_url=None) -> str:
+def block_html(block: Block, notes: NoteMarks, edit_url=None) -> str:
     parts = []
     text = notes.mark(escape(block.text)) if block.text else ""
     if block.kind == "paragraph" and text:
@@ -97,9 +50,13 @@ def block_html(block: Block, notes: _Notes, edit_url=None) -> str:
         body = "".join("<tr>" + f'<th scope="row">{escape(row[0])}</th>'
                        + "".join(f'<td class="num">{escape(c)}</td>' for c in row[1:]) + "</tr>"
                        for row in chart.rows)
+        # The table scrolls on its own on a narrow screen (the page never gets wider than the
+        # screen); a keyboard reaches the scrolling area through its tabindex.
+        caption = f"{escape(chart.title)} (données du graphique)"
         parts.append(f"<figure>{_svg(chart)}<figcaption>{escape(chart.alt)}</figcaption></figure>"
-                     f"<table><caption>{escape(chart.title)} (données du graphique)</caption>"
-                     f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
+                     f'<div class="report-table" role="region" tabindex="0" aria-label="{caption}">'
+                     f"<table><caption>{caption}</caption>"
+                     f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
     elif block.kind == "quotes":
         if text:
             parts.append(f"<p>{text}</p>")
@@ -122,14 +79,14 @@ def block_html(block: Block, notes: _Notes, edit_url=None) -> str:
 
 def body_html(document: ReportDocument, edit_url=None) -> str:
     """The report's content (header, summary, sections, notes), for a page or a template."""
-    notes = _Notes(document.notes)
+    notes = NoteMarks(document.notes, _note_call)
     sections = document.visible_sections()
     out = [f'<header><p class="academie">Académie de {escape(document.academie)}</p>'
            f"<h1>{escape(document.title)}</h1><p class=\"subtitle\">{escape(document.subtitle)}</p>"]
     if document.published_on:
-        out.append(f'<p class="meta">Version {document.version} publiée le {date_fr(document.published_on)}</p>')
+        out.append(f'<p class="meta">Version {document.version} publiée le {numeric_date(document.published_on)}</p>')
     else:
-        out.append(f'<p class="meta">Brouillon généré le {date_fr(document.generated_on)}</p>')
+        out.append(f'<p class="meta">Brouillon généré le {numeric_date(document.generated_on)}</p>')
     out.append("</header>")
     toc = "".join(f'<li><a href="#{s.key}">{escape(s.title)}</a></li>' for s in sections if s.level == 1)
     out.append(f'<nav aria-label="Sommaire"><h2>Sommaire</h2><ol>{toc}</ol></nav><div class="report-sections">')
@@ -150,7 +107,8 @@ def page_html(document: ReportDocument) -> str:
     return ("<!DOCTYPE html>\n"
             f'<html lang="fr"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, '
             f'initial-scale=1"><title>{escape(document.title)} — Académie de {escape(document.academie)}</title>'
-            f"<style>{CSS}</style></head><body><main>{body_html(document)}</main></body></html>")
+            f"<style>{stylesheet('report.css')}</style></head>"
+            f"<body><main>{body_html(document)}</main></body></html>")
 
 
 def render_html(document: ReportDocument) -> tuple[str, str, bytes]:

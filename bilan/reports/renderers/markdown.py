@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import re
-
+from bilan.french import numeric_date
 from bilan.reports.document import ReportDocument
-from bilan.reports.renderers import base_filename, date_fr
+from bilan.reports.renderers import NoteMarks, base_filename
 
 
 def _cell(text: str) -> str:
@@ -13,19 +12,10 @@ def _cell(text: str) -> str:
 
 
 def render_markdown(document: ReportDocument) -> tuple[str, str, bytes]:
-    pending = {note.term: note.number for note in document.notes}
-
-    def mark(text: str) -> str:
-        for term, number in list(pending.items()):
-            pattern = re.compile(rf"\b{re.escape(term)}\b")
-            if pattern.search(text):
-                text = pattern.sub(f"{term}[^{number}]", text, count=1)
-                del pending[term]
-        return text
-
+    mark = NoteMarks(document.notes, lambda number: f"[^{number}]").mark
     lines = [f"# {document.title}", "", f"*Académie de {document.academie}*", "", document.subtitle, ""]
     if document.published_on:
-        lines += [f"Version {document.version} publiée le {date_fr(document.published_on)}", ""]
+        lines += [f"Version {document.version} publiée le {numeric_date(document.published_on)}", ""]
     for section in document.visible_sections():
         lines += [("## " if section.level == 1 else "### ") + section.title, ""]
         for block in section.blocks:

@@ -9,8 +9,9 @@ from __future__ import annotations
 import base64
 import io
 
+from bilan.french import NBSP, guillemets, numeric_date, superscript
 from bilan.reports.document import ReportDocument
-from bilan.reports.renderers import base_filename, date_fr, superscript
+from bilan.reports.renderers import NoteMarks, base_filename
 
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/svg+xml": "svg", "image/gif": "gif"}
 
@@ -21,23 +22,13 @@ def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
     odt = Document("text")
     body = odt.body
     body.clear()
-    pending = {note.term: note.number for note in document.notes}
-
-    def mark(text: str) -> str:
-        import re
-
-        for term, number in list(pending.items()):
-            pattern = re.compile(rf"\b{re.escape(term)}\b")
-            if pattern.search(text):
-                text = pattern.sub(f"{term}{superscript(number)}", text, count=1)
-                del pending[term]
-        return text
+    mark = NoteMarks(document.notes, superscript).mark
 
     body.append(Paragraph(f"Académie de {document.academie}"))
     body.append(Header(1, document.title))
     body.append(Paragraph(document.subtitle))
     if document.published_on:
-        body.append(Paragraph(f"Version {document.version} publiée le {date_fr(document.published_on)}"))
+        body.append(Paragraph(f"Version {document.version} publiée le {numeric_date(document.published_on)}"))
     for section in document.visible_sections():
         body.append(Header(section.level + 1, section.title))
         for block in section.blocks:
@@ -60,7 +51,7 @@ def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
                 body.append(table)
             elif block.kind == "quotes":
                 for quote in block.quotes:
-                    body.append(Paragraph(f"« {quote.text} »".replace("« ", "«\u00a0").replace(" »", "\u00a0»")))
+                    body.append(Paragraph(guillemets(quote.text)))
             elif block.kind == "image" and block.image:
                 image = block.image
                 extension = EXTENSIONS.get(image.mimetype, "png")
@@ -74,7 +65,7 @@ def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
     if document.notes:
         body.append(Header(2, "Notes"))
         for note in document.notes:
-            body.append(Paragraph(f"({note.number}) {note.term}\u00a0: {note.text}"))
+            body.append(Paragraph(f"({note.number}) {note.term}{NBSP}: {note.text}"))
     buffer = io.BytesIO()
     odt.save(buffer)
     return (f"{base_filename(document)}.odt", "application/vnd.oasis.opendocument.text", buffer.getvalue())

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 from bilan.reports.document import ReportDocument
 from bilan.reports.renderers import base_filename
-from bilan.reports.renderers.html import page_html
-
-PDF_CSS = 'html { font-family: "DejaVu Sans", sans-serif; font-size: 10pt; } body { padding: 0; max-width: none; }'
+from bilan.reports.renderers.html import page_html, stylesheet
 
 
 def render_pdf(document: ReportDocument) -> tuple[str, str, bytes]:
     from weasyprint import CSS, HTML
 
-    pdf = HTML(string=page_html(document)).write_pdf(stylesheets=[CSS(string=PDF_CSS)])
+    pdf = HTML(string=page_html(document)).write_pdf(stylesheets=[CSS(string=stylesheet("report-pdf.css"))])
     return f"{base_filename(document)}.pdf", "application/pdf", pdf

@@ -10,7 +10,8 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("username", metavar="COMPTE", help="identifiant du compte")
-        parser.add_argument("--renew", action="store_true", help="remplace le jeton existant (l'ancien cesse de marcher)")
+        parser.add_argument("--renew", action="store_true",
+                            help="remplace le jeton existant (l'ancien cesse de marcher)")
 
     def handle(self, *args, username, renew, **options):
         user = get_user_model().objects.filter(username=username).first()

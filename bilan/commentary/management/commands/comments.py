@@ -7,8 +7,8 @@ import sys
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bilan.comments import Person, Pseudonymiser
 from bilan.commentary.services import comment_digest, digest_as_dict, free_text_questions, roster_pseudonymiser
+from bilan.comments import Person, Pseudonymiser
 from bilan.roster.models import Referent, School
 from bilan.surveys.cli import campaign_by_slug
 
@@ -41,7 +41,7 @@ class Command(BaseCommand):
         else:
             # No campaign named: every person and school we know of, the cautious choice.
             pseudonymiser = Pseudonymiser(
-                [Person(f, l) for f, l in Referent.objects.values_list("first_name", "last_name")],
+                [Person(first, last) for first, last in Referent.objects.values_list("first_name", "last_name")],
                 list(School.objects.values_list("name", flat=True)))
         for line in sys.stdin:
             self.stdout.write(pseudonymiser.apply(line.rstrip("\n")))

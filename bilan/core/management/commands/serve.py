@@ -13,5 +13,6 @@ class Command(BaseCommand):
 
     def handle(self, *args, bind, workers, **options):
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        os.execv(gunicorn, [gunicorn, "bilan.wsgi:application", "--bind", bind, "--workers", str(workers),
+        # The gunicorn installed next to our own interpreter, arguments as a list (no shell).
+        os.execv(gunicorn, [gunicorn, "bilan.wsgi:application", "--bind", bind, "--workers", str(workers),  # noqa: S606
                             "--access-logfile", "-"])

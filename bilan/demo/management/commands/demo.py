@@ -4,7 +4,6 @@ from pathlib import Path
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
-
 # The report the demo writes: the one published as « Être RUPN en 2024 ».
 REPORTED_CAMPAIGN = "2023-2024"
 
@@ -47,7 +46,8 @@ class Command(BaseCommand):
         self.stdout.write(f"  Pages de l'équipe : {host}/")
         self.stdout.write(f"  Compte pilote : {summary.pilot_username} / mot de passe : {summary.pilot_password}")
         self.stdout.write(f"  Compte lecteur : {summary.reader_username} / mot de passe : {summary.reader_password}")
-        self.stdout.write(f"  Lien d'un·e répondant·e (campagne {summary.open_campaign}) : {host}{summary.respondent_path}")
+        self.stdout.write(f"  Lien d'un·e répondant·e (campagne {summary.open_campaign}) : "
+                          f"{host}{summary.respondent_path}")
         for line in summary.notes:
             self.stdout.write(f"  {line}")
         from bilan.reports.services import write_demo_reports

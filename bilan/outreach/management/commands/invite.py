@@ -2,7 +2,8 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
-    help = "Invite le référentiel de la campagne et met en file un courriel d'invitation par personne non encore invitée."
+    help = ("Invite le référentiel de la campagne et met en file un courriel d'invitation "
+            "par personne non encore invitée.")
 
     def add_arguments(self, parser):
         parser.add_argument("campaign", help="identifiant court de la campagne, ex. 2024-2025")

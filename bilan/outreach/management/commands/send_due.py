@@ -9,7 +9,8 @@ def parse_now(value: str | None):
         return None
     moment = parse_datetime(value)
     if moment is None or moment.tzinfo is None:
-        raise CommandError(f"--now : « {value} » n'est pas une date-heure ISO avec fuseau (ex. 2024-05-02T08:00:00+02:00)")
+        raise CommandError(f"--now : « {value} » n'est pas une date-heure ISO avec fuseau "
+                           "(ex. 2024-05-02T08:00:00+02:00)")
     return moment
 
 

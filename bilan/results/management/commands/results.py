@@ -3,6 +3,7 @@ from django.core.management.base import BaseCommand
 from bilan.results.exports import export_results
 from bilan.results.services import campaign_results
 from bilan.surveys.cli import campaign_by_slug, write_output
+from bilan.vocabularies import SCHOOL_TYPE_CODES
 
 
 class Command(BaseCommand):
@@ -12,7 +13,8 @@ class Command(BaseCommand):
         parser.add_argument("campaign", help="identifiant court de la campagne, ex. 2023-2024")
         parser.add_argument("--format", choices=["json", "csv", "xlsx", "ods"], default="json")
         parser.add_argument("--out", help="fichier à écrire (défaut : sortie standard pour json et csv)")
-        parser.add_argument("--school-type", help="seulement ce type d'établissement (college, lycee, lp, erea)")
+        parser.add_argument("--school-type", choices=SCHOOL_TYPE_CODES, metavar="TYPE",
+                            help=f"seulement ce type d'établissement ({', '.join(SCHOOL_TYPE_CODES)})")
         parser.add_argument("--departement", help="seulement ce département (ex. 86)")
 
     def handle(self, *args, campaign, format, out, school_type, departement, **options):

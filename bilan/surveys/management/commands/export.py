@@ -2,6 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
+from bilan.french import NBSP
 from bilan.surveys.cli import campaign_by_slug, write_output
 from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook
 
@@ -22,7 +23,7 @@ class Command(BaseCommand):
     def handle(self, *args, kind, campaign, format, out, personal, codes=False, **options):
         target = campaign_by_slug(campaign, "questionnaire")
         if personal and target.anonymous:
-            raise CommandError(f"la campagne « {campaign} » est anonyme\u00a0: aucune donnée personnelle à exporter")
+            raise CommandError(f"la campagne « {campaign} » est anonyme{NBSP}: aucune donnée personnelle à exporter")
         if codes:
             format = "csv"
             filename, _mimetype, data = export_codebook(target)

@@ -6,12 +6,15 @@ receives its argparse subparser, adds its arguments and returns the handler
 of the setup function's docstring is the subcommand's help.
 """
 
+# The module is named after the command, ``bilan import``: a keyword, hence N999.
+# ruff: noqa: N999
+
 from collections.abc import Callable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from bilan.interop.tabular import french_spacing
+from bilan.french import french_spacing
 
 MAX_PROBLEMS_SHOWN = 50
 
@@ -128,8 +131,13 @@ def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_forma
                    allow_unmatched=False, include_incomplete=False, replace=False, append=False, dry_run=False,
                    **options) -> None:
     from bilan.interop.answers_formats import FORMAT_NAMES_FR, InteropError
-    from bilan.surveys.imports import apply_column_choices, describe_mapping, import_answers, plan_answers_import
     from bilan.surveys.cli import campaign_by_slug
+    from bilan.surveys.imports import (
+        apply_column_choices,
+        describe_mapping,
+        import_answers,
+        plan_answers_import,
+    )
 
     target = campaign_by_slug(campaign, "questionnaire", "academie")
     path = Path(file)
@@ -168,10 +176,13 @@ def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_forma
 
 
 def _read(path: Path) -> bytes:
+    """The file's bytes for the answer and questionnaire parsers, refused past the reader's size limit."""
+    from bilan.interop.tabular import TableError, read_bytes
+
     try:
-        return path.read_bytes()
-    except OSError as error:
-        raise CommandError(f"fichier « {path} » illisible : {error.strerror}") from None
+        return read_bytes(path)
+    except TableError as error:
+        raise CommandError(f"Import refusé : {error}") from None
 
 
 def write_problems(command: BaseCommand, problems) -> None:

@@ -12,7 +12,10 @@ UAI_PATTERN = re.compile(r"^(\d{7}|2[AB]\d{5})([A-Z])$")
 
 
 def uai_check_letter(prefix: str) -> str:
-    digits = prefix.upper().replace("2A", "20", 1).replace("2B", "20", 1) if prefix[:2].upper() in ("2A", "2B") else prefix
+    if prefix[:2].upper() in ("2A", "2B"):
+        digits = prefix.upper().replace("2A", "20", 1).replace("2B", "20", 1)
+    else:
+        digits = prefix
     return UAI_LETTERS[int(digits) % 23]
 
 

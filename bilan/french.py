@@ -1,0 +1,189 @@
+"""French typography for what Bilan shows and writes (pure, no Django).
+
+The report, the respondent pages, the staff pages, the e-mails and the
+import messages follow one set of rules, those of the Imprimerie nationale's
+*Lexique des règles typographiques* and of the DSFR's content guide, so they
+are written once, here:
+
+- a no-break space (U+00A0) before « : » and « % », inside « guillemets »,
+  between a number and what it counts, in « 18 h 04 »; before « ; ? ! » the
+  thin no-break space (U+202F) the Imprimerie nationale asks for where we
+  control the font (``narrow=True``: web pages), U+00A0 elsewhere (terminals
+  and mail clients do not all draw U+202F);
+- numbers with a decimal comma and a thin no-break space between thousands,
+  rounded half up as people do by hand (32,5 → 33);
+- dates written out (« 1er juin »), ordinals with a raised e (« 6ᵉ »), the
+  typographic apostrophe (’).
+
+Time zones are the caller's business: dates and times come in as local,
+plain ``date`` / ``datetime`` values.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time
+from decimal import ROUND_HALF_UP, Decimal
+
+NBSP = "\u00a0"  # no-break space
+NNBSP = "\u202f"  # thin (narrow) no-break space
+APOSTROPHE = "\u2019"
+MISSING = "—"  # a figure that does not exist (empty base), never « 0 »
+
+MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
+          "septembre", "octobre", "novembre", "décembre")
+WEEKDAYS = ("lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche")
+
+
+# --- Numbers ----------------------------------------------------------------------------------
+
+def _half_up(value, digits: int) -> Decimal:
+    # repr() is the shortest decimal that reads back as the float: 2.675 stays 2.675
+    # (its binary value is 2.67499…), so it rounds to 2.68 as on paper.
+    return Decimal(repr(value)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+def round_half_up(value: float, digits: int = 0) -> float | int:
+    """Round for display the way people do by hand: 32.5 → 33, 0.125 → 0.13 (2 digits), −0.5 → −1."""
+    rounded = _half_up(value, digits)
+    return int(rounded) if digits == 0 else float(rounded)
+
+
+def fr_number(value: float | None, decimals: int = 0) -> str:
+    """``12345.67`` → « 12 345,7 » (1 decimal): decimal comma, thin no-break space between thousands."""
+    if value is None:
+        return MISSING
+    rounded = _half_up(float(value), decimals)
+    if rounded == 0:
+        rounded = abs(rounded)  # no « -0 »
+    return f"{rounded:,.{decimals}f}".replace(",", NNBSP).replace(".", ",")
+
+
+def fr_percent(value: float | None, decimals: int = 0) -> str:
+    """A percentage 0–100: ``53.1`` → « 53 % » with a no-break space."""
+    if value is None:
+        return MISSING
+    return f"{fr_number(value, decimals)}{NBSP}%"
+
+
+def fr_points(value: float | None) -> str:
+    """A signed difference in percentage points: « +6 points », « −10 points », « stable »."""
+    if value is None:
+        return MISSING
+    rounded = int(round_half_up(abs(value)))
+    if rounded == 0:
+        return "stable"
+    sign = "+" if value > 0 else "−"
+    return f"{sign}{plural(rounded, 'point')}"
+
+
+def plural(count: float, singular: str, plural_form: str | None = None, *, decimals: int = 0) -> str:
+    """« 1 réponse », « 2 réponses », « 2 travaux » (``plural_form``): the number as French writes it.
+
+    French puts the plural from 2 on (« 0 réponse », « 1,5 point »), judged on
+    the number shown; a word ending in s, x or z does not change (« 2 fois »).
+    """
+    shown = _half_up(float(count), decimals)
+    if abs(shown) < 2:
+        word = singular
+    elif plural_form is not None:
+        word = plural_form
+    else:
+        word = singular if singular[-1:] in ("s", "x", "z") else singular + "s"
+    return f"{fr_number(count, decimals)}{NBSP}{word}"
+
+
+def ordinal(number: int, *, feminine: bool = False) -> str:
+    """« 1er », « 1re » (``feminine``), « 6ᵉ »."""
+    if number == 1:
+        return "1re" if feminine else "1er"
+    return f"{number}\u1d49"
+
+
+_SUPERSCRIPT_DIGITS = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
+
+
+def superscript(number: int | str) -> str:
+    """``12`` → « ¹² » (note calls where the format has no superscript style)."""
+    return str(number).translate(_SUPERSCRIPT_DIGITS)
+
+
+# --- Text -------------------------------------------------------------------------------------
+
+def guillemets(text: str) -> str:
+    """« texte » with no-break spaces inside (the text is stripped)."""
+    return f"«{NBSP}{str(text).strip()}{NBSP}»"
+
+
+def apostrophes(text: str) -> str:
+    """The typewriter apostrophe (') becomes the typographic one (’): « l’établissement »."""
+    return text.replace("'", APOSTROPHE)
+
+
+_EXISTING_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;?!%»])")
+_ANY_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;?!%»])")
+_EXISTING_SPACE_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]+")
+_ANY_SPACE_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
+
+
+def _not_punctuation(text: str, match: re.Match) -> bool:
+    """A mark where inserting a space would be wrong: ``://`` (URL), 12:45 (time), line start, after « ( »."""
+    start, end = match.start(), match.end()
+    if match.group(1) == ":" and (text[end:end + 2] == "//"
+                                  or (start > 0 and text[start - 1].isdigit() and text[end:end + 1].isdigit())):
+        return True
+    return start == 0 or text[start - 1] in "\n("
+
+
+def french_spacing(text: str, *, narrow: bool = False, insert: bool = False) -> str:
+    """No-break spaces before « : ; ? ! % » and inside « … ».
+
+    By default only the spaces already typed become no-break (a run of them
+    becomes one), so text that is not prose (codes, values quoted from a file)
+    is never given a space it did not have. ``insert`` adds the missing ones
+    too, except in URLs, times (12:45), at a line start and after « ( »: for
+    prose we write ourselves (the report). ``narrow`` uses the thin no-break
+    space before « ; ? ! », for screens.
+    """
+
+    def before(match: re.Match) -> str:
+        mark = match.group(1)
+        if insert and _not_punctuation(text, match):
+            return match.group(0)
+        return (NNBSP if narrow and mark in ";?!" else NBSP) + mark
+
+    text = (_ANY_SPACE_BEFORE if insert else _EXISTING_SPACE_BEFORE).sub(before, text)
+    return (_ANY_SPACE_AFTER_OPENING if insert else _EXISTING_SPACE_AFTER_OPENING).sub("«" + NBSP, text)
+
+
+# --- Dates and times --------------------------------------------------------------------------
+
+def _day_of_month(day: date) -> str:
+    return "1er" if day.day == 1 else str(day.day)
+
+
+def weekday_date(day: date) -> str:
+    """« vendredi 8 janvier 2027 », « samedi 1er juin 2024 » (plain spaces: e-mail text)."""
+    return f"{WEEKDAYS[day.weekday()]} {_day_of_month(day)} {MONTHS[day.month - 1]} {day.year}"
+
+
+def fr_date(day: date) -> str:
+    """« 8 janvier 2027 », « 1er juin 2024 », the day kept with its month by a no-break space."""
+    return f"{_day_of_month(day)}{NBSP}{MONTHS[day.month - 1]} {day.year}"
+
+
+def numeric_date(day: date | str) -> str:
+    """« 08/01/2027 »; an ISO 8601 date string is read first (report documents keep dates as text)."""
+    if isinstance(day, str):
+        day = date.fromisoformat(day)
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def fr_time(moment: time | datetime) -> str:
+    """« 18 h 04 », « 0 h 00 » with no-break spaces."""
+    return f"{moment.hour}{NBSP}h{NBSP}{moment.minute:02d}"
+
+
+def fr_datetime(moment: datetime) -> str:
+    """« 30 juin 2024 à 23 h 59 » (``moment`` already in local time)."""
+    return f"{fr_date(moment)} à {fr_time(moment)}"

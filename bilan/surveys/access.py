@@ -1,0 +1,51 @@
+"""Who may see and do what on a campaign's staff pages.
+
+Every staff view of a campaign goes through :func:`staff_campaign_view` (or
+:func:`campaign_for`), which answers 404 rather than 403 to an outsider so
+that campaign slugs of other académies are not disclosed. Roles themselves
+live in :mod:`bilan.core.permissions`.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponseNotAllowed
+from django.shortcuts import get_object_or_404
+
+from bilan.core.models import Role
+from bilan.core.permissions import has_role
+from bilan.surveys.models import Campaign
+
+
+def campaign_for(user, slug: str, needed: str = Role.READER):
+    campaign = get_object_or_404(Campaign.objects.select_related("academie", "questionnaire"), slug=slug)
+    if not has_role(user, campaign.academie_id, needed):
+        raise Http404("Campagne introuvable")
+    return campaign
+
+
+READ_METHODS = ("GET", "HEAD")
+
+
+def staff_campaign_view(needed: str = Role.READER, *, methods: tuple[str, ...] = READ_METHODS):
+    """Decorator for views taking ``slug``: passes the campaign, after checking the role.
+
+    A view answers only ``methods`` (reading, unless it says otherwise): a POST to a page
+    that has no form behind it is refused (405) instead of being silently treated as a GET.
+    """
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, slug, *args, **kwargs):
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path())
+            campaign = campaign_for(request.user, slug, needed)
+            return view(request, campaign, *args, **kwargs)
+
+        return wrapper
+
+    return decorator
