@@ -1,10 +1,11 @@
 # Two commands for a fresh Debian/Ubuntu machine with Python 3.11+:
-#   make demo   set up and run the demo on SQLite (./bilan-demo)
+#   make demo   set up and run the demo on SQLite (./bilan-demo); ADDR=127.0.0.1:8401 serves elsewhere
 #   make test   set up with the test extras and run the whole suite
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 DEMO_DIR ?= bilan-demo
+ADDR ?= 127.0.0.1:8000
 
 .PHONY: demo test lint install install-test check-python bench clean
 
@@ -27,7 +28,7 @@ install: $(VENV)/.installed
 install-test: $(VENV)/.installed-test
 
 demo: $(VENV)/.installed
-	$(BIN)/bilan demo --dir $(DEMO_DIR)
+	$(BIN)/bilan demo --dir $(DEMO_DIR) --addr $(ADDR)
 
 test: $(VENV)/.installed-test
 	$(BIN)/pytest $(PYTEST_ARGS)

@@ -1,10 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path
 
-admin.site.site_header = "Bilan — administration"
-admin.site.site_title = "Bilan"
-admin.site.index_title = "Référentiel, questionnaires et campagnes"
-
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("r/", include("bilan.surveys.urls_respondent")),

@@ -173,8 +173,9 @@ ENDPOINTS: dict[str, list[Case]] = {
              "Assurez-vous que cette valeur comporte au plus 300 caractères", near="add-alt",
              files={"image": ("graphique.png", PNG, "image/png")}),
     ],
-    # Nothing is posted to publish but the CSRF token: there is no value to get wrong.
-    "reports:publish": [],
+    "reports:publish": [
+        Case("no confirmation", {}, f"Cochez «{NBSP}Je confirme{NBSP}» pour publier cette version.", near="confirm"),
+    ],
     "outreach:template": [
         Case("missing subject", {**TEMPLATE, "subject": "", "enregistrer": "1"}, "Ce champ est obligatoire.",
              near="id_subject"),
@@ -215,7 +216,6 @@ ENDPOINTS: dict[str, list[Case]] = {
 
 # Endpoints for which an empty body is a complete, valid request.
 VALID_WHEN_EMPTY = {
-    "reports:publish": "nothing is posted but the CSRF token",
     "reports:layout": "a position left out keeps the section's place and an unticked box shows the section, "
                       "as a browser sends them",
 }

@@ -5,3 +5,6 @@ class CoreConfig(AppConfig):
     name = "bilan.core"
     label = "core"
     verbose_name = "Bilan"
+
+    def ready(self):
+        from bilan.core import checks  # noqa: F401  registers the system checks

@@ -182,8 +182,10 @@ def _mark_demo_quotes(campaign: Campaign) -> None:
 def _accounts() -> None:
     user_model = get_user_model()
     academie = Academie.objects.get(code="poitiers")
-    for (username, password), role, staff in ((PILOT, Role.PILOT, True), (READER, Role.READER, False)):
-        user, created = user_model.objects.get_or_create(username=username, defaults={"is_staff": staff})
+    # Neither account is ``is_staff``: the admin is for superusers (bilan.core.admin_site), and
+    # the pilot works in the staff pages, which check its role in the académie.
+    for (username, password), role in ((PILOT, Role.PILOT), (READER, Role.READER)):
+        user, created = user_model.objects.get_or_create(username=username)
         if created:
             user.set_password(password)
             user.first_name = "Démo"

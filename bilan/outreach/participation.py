@@ -48,6 +48,15 @@ class Participation:
     def rate(self) -> float | None:
         return self.submitted / self.invited if self.invited else None
 
+    # Each step is a share of the invitations, like ``rate``: the board shows them alike (one decimal).
+    @property
+    def opened_rate(self) -> float | None:
+        return self.opened / self.invited if self.invited else None
+
+    @property
+    def started_rate(self) -> float | None:
+        return self.started / self.invited if self.invited else None
+
 
 def previous_campaign(campaign: Campaign) -> Campaign | None:
     if campaign.previous_id:

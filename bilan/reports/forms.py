@@ -1,4 +1,5 @@
-"""The forms of the report's staff pages: a paragraph's text, the sections' layout, an addition.
+"""The forms of the report's staff pages: a paragraph's text, the sections' layout, an addition,
+the confirmation of a publication.
 
 Each value is checked here (a section is one of the report's, a position a whole
 number in range, a text bounded, an image really a PNG, JPEG or GIF under 2 Mo);
@@ -34,6 +35,17 @@ class BlockEditForm(StaffForm):
         if not data.get("revert") and "text" in data and not data["text"]:
             self.add_error("text", "Le texte du paragraphe ne peut pas être vide.")
         return data
+
+
+class PublishForm(StaffForm):
+    """The pilot's explicit word before a version is frozen: a published version never changes."""
+
+    confirm = forms.BooleanField(
+        label="Je confirme\u00a0: cette version sera figée et ne changera plus",
+        error_messages={"required": "Cochez «\u00a0Je confirme\u00a0» pour publier cette version."})
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, auto_id="%s", **kwargs)
 
 
 class PositionField(forms.IntegerField):

@@ -1,6 +1,7 @@
 """Staff pages of a campaign's report: read, edit, lay out, publish, download."""
 
 from django.contrib import messages
+from django.db.models import Max
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -9,7 +10,7 @@ from django.utils.safestring import mark_safe
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.reports import services
-from bilan.reports.forms import AddForm, BlockEditForm, LayoutForm
+from bilan.reports.forms import AddForm, BlockEditForm, LayoutForm, PublishForm
 from bilan.reports.models import ReportVersion
 from bilan.reports.renderers import FORMATS
 from bilan.reports.renderers import render as render_document
@@ -99,12 +100,21 @@ def add(request, campaign):
     return redirect("reports:detail", campaign.slug)
 
 
-@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
+@staff_campaign_view(needed=Role.PILOT, methods=("GET", "HEAD", "POST"))
 def publish(request, campaign):
-    # Nothing is posted but the CSRF token: there is no value to validate.
-    version = services.publish(campaign, request.user)
-    messages.success(request, f"Version {version.number} publiée ; elle ne changera plus.")
-    return redirect("reports:version", campaign.slug, version.number)
+    # A published version never changes: the pilot ticks « Je confirme » on this page first,
+    # and a POST without it only shows the page again (no JavaScript needed).
+    form = PublishForm(request.POST if request.method == "POST" else None)
+    if form.is_valid():
+        version = services.publish(campaign, request.user)
+        messages.success(request, f"Version {version.number} publiée\u00a0; elle ne changera plus.")
+        return redirect("reports:version", campaign.slug, version.number)
+    last = ReportVersion.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"] or 0
+    return render(request, "reports/publish.html", {
+        "campaign": campaign, "form": form, "next_number": last + 1,
+        "flagged": services.build_campaign_report(campaign).flagged_blocks(),
+        "refused_summary": form.error_summary() if form.is_bound else [],
+    })
 
 
 @staff_campaign_view()

@@ -20,6 +20,10 @@ from bilan.french import fr_percent
 FONT = "DejaVu Sans"
 BAR_COLOR = "#000091"      # DSFR blue France
 PREVIOUS_COLOR = "#8585F6"
+SCALE_LIGHTEST = "#CACAFB"  # DSFR blue France 925: still visible on white, framed by a white stroke
+LABEL_WIDTH = 38            # characters of a wrapped label line
+LABEL_LIMIT = 320           # pixels: above 38 characters of DejaVu Sans at 11 px, so no line is cut
+LINE_HEIGHT = 13            # pixels per label line at 11 px
 
 
 def _wrap(label: str, width: int = 38) -> list[str]:
@@ -33,6 +37,21 @@ def _wrap(label: str, width: int = 38) -> list[str]:
     if line:
         lines.append(line)
     return lines or [label]
+
+
+def scale_colors(count: int) -> list[str]:
+    """One hue from dark to light in the columns' order.
+
+    A grid's columns are an ordinal scale (« Bonnes / Moyennes / Mauvaises »,
+    « Je ne connais pas / Je connais / Je l'ai utilisé »), but the
+    questionnaire does not say which end is the good one: red-to-green
+    colours given by position painted « Bonnes » red. One hue keeps the
+    scale's order readable without saying good or bad.
+    """
+    start, end = (tuple(int(color[i:i + 2], 16) for i in (1, 3, 5)) for color in (BAR_COLOR, SCALE_LIGHTEST))
+    steps = max(count - 1, 1)
+    return ["#" + "".join(f"{round(a + (b - a) * k / steps):02X}" for a, b in zip(start, end, strict=True))
+            for k in range(count)]
 
 
 def chart_rows(question: QuestionResult) -> list[dict]:
@@ -61,22 +80,24 @@ def chart_spec(question: QuestionResult, width: int = 560) -> dict | None:
         return None
     for row in rows:
         row["text"] = fr_percent(row["percent"])
-        row["wrapped"] = _wrap(row["label"])
+        # The axis shows the label on several lines rather than cut it: lines joined by "\n", split by labelExpr.
+        row["wrapped"] = "\n".join(_wrap(row["label"], LABEL_WIDTH))
     series = list(dict.fromkeys(row["series"] for row in rows))
-    labels = list(dict.fromkeys(row["label"] for row in rows))
+    labels = list(dict.fromkeys(row["wrapped"] for row in rows))
     grid = bool(question.rows)
-    colors = (["#CE0500", "#FCC63A", "#18753C", "#6A6AF4", "#929292"][:len(series)] if grid
-              else [BAR_COLOR, PREVIOUS_COLOR][:len(series)])
-    encoding_y = {"field": "label", "type": "nominal", "sort": labels, "title": None,
-                  "axis": {"labelExpr": "datum.value", "labelLimit": 260}}
+    colors = scale_colors(len(series)) if grid else [BAR_COLOR, PREVIOUS_COLOR][:len(series)]
+    encoding_y = {"field": "wrapped", "type": "nominal", "sort": labels, "title": None,
+                  "axis": {"labelExpr": "split(datum.value, '\\n')", "labelLimit": LABEL_LIMIT,
+                           "labelPadding": 6}}
     if grid:
-        mark = {"type": "bar"}
+        mark = {"type": "bar", "stroke": "white", "strokeWidth": 1}
         encoding = {
             "y": encoding_y,
             "x": {"field": "percent", "type": "quantitative", "stack": "zero", "title": "% des répondant·es",
                   "scale": {"domain": [0, 100]}},
             "color": {"field": "series", "type": "nominal", "sort": series, "title": None,
-                      "scale": {"domain": series, "range": colors}, "legend": {"orient": "bottom", "columns": 2}},
+                      "scale": {"domain": series, "range": colors},
+                      "legend": {"orient": "bottom", "columns": 2, "labelLimit": LABEL_LIMIT}},
             "order": {"field": "order", "type": "quantitative"},
         }
         for row in rows:
@@ -86,7 +107,7 @@ def chart_spec(question: QuestionResult, width: int = 560) -> dict | None:
         offset = {"yOffset": {"field": "series", "type": "nominal", "sort": series}} if len(series) > 1 else {}
         color = {"color": {"field": "series", "type": "nominal", "sort": series, "title": None,
                            "scale": {"domain": series, "range": colors},
-                           "legend": {"orient": "bottom"} if len(series) > 1 else None}}
+                           "legend": {"orient": "bottom", "labelLimit": LABEL_LIMIT} if len(series) > 1 else None}}
         base_encoding = {"y": encoding_y,
                          "x": {"field": "percent", "type": "quantitative", "title": "% des répondant·es",
                                "scale": {"domain": [0, 100]}}, **offset}
@@ -95,7 +116,9 @@ def chart_spec(question: QuestionResult, width: int = 560) -> dict | None:
             {"mark": {"type": "text", "align": "left", "dx": 4, "font": FONT, "fontSize": 11},
              "encoding": {**base_encoding, "text": {"field": "text"}}},
         ]
-    step = 18 if len(series) > 1 and not grid else 24
+    lines = max(label.count("\n") + 1 for label in labels)
+    bars = len(series) if len(series) > 1 and not grid else 1
+    step = max(18 if bars > 1 else 24, -(-(lines * LINE_HEIGHT + 6) // bars))
     return {
         "$schema": "https://vega.github.io/schema/vega-lite/v5.json",
         "data": {"values": rows},

@@ -3,6 +3,8 @@ from django.shortcuts import render
 
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
+from bilan.lookup import find
+from bilan.questionnaire import QuestionType
 from bilan.results.charts import chart_alt_text, chart_data_uri
 from bilan.results.exports import export_results
 from bilan.results.services import campaign_results
@@ -74,6 +76,31 @@ def overview(request, campaign):
     return render(request, "results/overview.html", context)
 
 
+def _options_shown(result):
+    """A multiple choice's table is captioned « par ordre décroissant de fréquence »: list it so.
+
+    The analysis ranks the options (ties in questionnaire order); other choice
+    questions keep the questionnaire's order, which is their scale's.
+    """
+    if result.type != QuestionType.MULTIPLE:
+        return result.options
+    order = {code: index for index, code in enumerate(result.ranking)}
+    return sorted(result.options, key=lambda option: order.get(option.code, len(order)))
+
+
+def _breakdown_shown(question, breakdown):
+    """A breakdown with the questionnaire's labels: results carry codes (« edubase », « yes »), people read labels."""
+    if question.type == QuestionType.GRID:
+        row_label = find(question.rows, breakdown.grid_row).label if breakdown.grid_row else ""
+        columns = {column.code: column.label for column in question.columns}
+        cell_labels = [columns.get(cell.code, cell.code) for cell in breakdown.rows[0].cells] if breakdown.rows else []
+    else:
+        row_label = ""
+        cell_labels = ([question.choice_label(cell.code) for cell in breakdown.rows[0].cells]
+                       if breakdown.rows else [])
+    return {"breakdown": breakdown, "row_label": row_label, "cell_labels": cell_labels}
+
+
 @staff_campaign_view()
 def section(request, campaign, section):
     context = _context(request, campaign)
@@ -86,9 +113,12 @@ def section(request, campaign, section):
     questions = []
     for code in codes:
         result = context["results"].question(code)
+        question = schema.question(code)
         chart = chart_data_uri(result) if (result.options or result.rows) else None
-        questions.append({"result": result, "question": schema.question(code), "chart": chart,
-                          "alt": chart_alt_text(result) if chart else ""})
+        questions.append({"result": result, "question": question, "chart": chart,
+                          "alt": chart_alt_text(result) if chart else "",
+                          "options": _options_shown(result),
+                          "breakdowns": [_breakdown_shown(question, breakdown) for breakdown in result.breakdowns]})
     index = [s.code for s in schema.sections].index(section)
     context.update({
         "section": current,

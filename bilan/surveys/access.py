@@ -39,11 +39,14 @@ def staff_campaign_view(needed: str = Role.READER, *, methods: tuple[str, ...] =
     def decorator(view):
         @wraps(view)
         def wrapper(request, slug, *args, **kwargs):
-            if request.method not in methods:
-                return HttpResponseNotAllowed(methods)
+            # Who before how: a visitor is sent to the login page and an outsider gets the 404
+            # on every URL of a campaign, whatever the method; only the campaign's staff learn
+            # that a URL wants another method.
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             campaign = campaign_for(request.user, slug, needed)
+            if request.method not in methods:
+                return HttpResponseNotAllowed(methods)
             return view(request, campaign, *args, **kwargs)
 
         return wrapper

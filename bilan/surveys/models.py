@@ -192,6 +192,8 @@ class Response(models.Model):
     last_section = models.CharField("dernière section vue", max_length=64, blank=True)
     submitted_on = models.DateField("envoyée le", null=True, blank=True)
     revision = models.PositiveIntegerField("révision", default=0)
+    # The revision at the first sending: the receipt says « mises à jour depuis » only when an edit came after it.
+    sent_revision = models.PositiveIntegerField("révision à l'envoi", null=True, blank=True)
 
     class Meta:
         verbose_name = "réponse"
@@ -199,3 +201,7 @@ class Response(models.Model):
 
     def __str__(self):
         return f"Réponse {self.pk} ({self.campaign.slug})"
+
+    @property
+    def updated_after_sending(self) -> bool:
+        return self.sent_revision is not None and self.revision > self.sent_revision

@@ -371,11 +371,13 @@ def submit(invitation: Invitation, *, now=None) -> Response:
         response.status = ResponseStatus.SUBMITTED
         response.submitted_on = timezone.localdate(now)
         response.revision = F("revision") + 1
+        # Both read the row's old revision, so they are equal right after the sending.
+        response.sent_revision = F("revision") + 1
         # Strata as of the invitation, in case the response predates a roster fix.
         response.school_type = invitation.school_type
         response.departement_code = invitation.departement_code
         response.save()
-        response.refresh_from_db(fields=["revision"])
+        response.refresh_from_db(fields=["revision", "sent_revision"])
         updates = {"submitted_at": now}
         if invitation.started_at is None:
             updates["started_at"] = now

@@ -94,3 +94,16 @@ def test_the_demo_marks_quotes_for_the_report_and_none_names_a_person(demo):
     for quote in quotes:
         for name in names:
             assert not re.search(rf"\b{re.escape(name)}\b", quote.text), (name, quote.text)
+
+
+def test_bilan_demo_prints_links_on_the_address_it_is_told(tmp_path):
+    # `make demo ADDR=127.0.0.1:8401` passes the address on; every link shown follows it.
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "SITE_URL")}
+    run = subprocess.run([BILAN, "demo", "--dir", str(tmp_path / "demo"), "--no-serve", "--addr", "127.0.0.1:8401"],
+                         capture_output=True, text=True, env=env, cwd=tmp_path, timeout=300)
+    assert run.returncode == 0, run.stderr
+    lines = run.stdout.splitlines()
+    assert "  Pages de l'équipe : http://127.0.0.1:8401/" in lines
+    respondent = next(line for line in lines if "Lien d'un·e répondant·e" in line)
+    assert respondent.split(" : ", 1)[1].startswith("http://127.0.0.1:8401/r/")
+    assert "127.0.0.1:8000" not in run.stdout

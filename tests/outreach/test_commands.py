@@ -11,6 +11,12 @@ from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
 from bilan.outreach.tasks import send_due_mail
 
 
+@pytest.fixture(autouse=True)
+def public_site_url(settings):
+    # These commands refuse a local SITE_URL when DEBUG is off (tests/test_site_url.py).
+    settings.SITE_URL = "https://bilan.example.org"
+
+
 def run(*args, **options) -> str:
     out = io.StringIO()
     call_command(*args, stdout=out, **options)

@@ -33,7 +33,9 @@ def process_env(smtp) -> dict:
     url = (f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"
            f"{settings['PORT'] or 5432}/{settings['NAME']}")
     return {**os.environ, "DATABASE_URL": url, "EMAIL_HOST": "127.0.0.1", "EMAIL_PORT": str(smtp.port),
-            "EMAIL_RATE_PER_SECOND": "0", "DJANGO_SETTINGS_MODULE": "bilan.settings"}
+            "EMAIL_RATE_PER_SECOND": "0", "DJANGO_SETTINGS_MODULE": "bilan.settings",
+            # The worker refuses to start without a public address when DEBUG is off.
+            "SITE_URL": "https://bilan.example.org"}
 
 
 def wait_until(condition, seconds=60.0):

@@ -62,8 +62,10 @@ def test_the_pdf_opens_with_page_numbers_and_embedded_fonts(outputs, tmp_path):
     embedded = [re.search(r"\s(yes|no)\s+(yes|no)\s+(yes|no)\s+\d+\s+\d+\s*$", row).group(1) for row in rows]
     assert rows and set(embedded) == {"yes"}
     assert all("DejaVu" in row for row in rows)
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")], check=True)
-    assert (tmp_path / "p-1.png").stat().st_size > 5000
+    # -singlefile: "p.png", whatever the page count (pdftoppm pads "p-01.png" from 10 pages on).
+    subprocess.run(["pdftoppm", "-r", "40", "-png", "-singlefile", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "p")],
+                   check=True)
+    assert (tmp_path / "p.png").stat().st_size > 5000
 
 
 def test_the_odt_reopens_with_the_reports_text(outputs):
@@ -169,11 +171,14 @@ def test_personas_read_edit_and_publish_as_their_role_allows(client, personas):
     assert "ne peut pas être vide" in client.post(edit, {"text": "  "}).content.decode()
     assert client.post(edit, {"text": "Texte de l'équipe sur les ateliers."}).status_code == 302
     assert "Texte de l&#x27;équipe sur les ateliers." in client.get(detail).content.decode()
-    response = client.post(publish)
+    response = client.post(publish, {"confirm": "on"})
     version_url = reverse("reports:version", args=[slug, 1])
     assert response.status_code == 302 and response["Location"] == version_url
     client.force_login(personas["reader"])
     assert "Version 1 publiée le" in client.get(version_url).content.decode()
+    # Times are written « 18 h 01 » on every page, never « 18:01 ».
+    listed = re.search(r"Version 1 du ([^<]+)</a>", client.get(detail).content.decode()).group(1)
+    assert re.fullmatch(r"\d\d/\d\d/\d{4} à \d{1,2}\xa0h\xa0\d\d", listed)
     pdf = client.get(reverse("reports:version_download", args=[slug, 1, "pdf"]))
     assert pdf.content.startswith(b"%PDF")
 
@@ -213,6 +218,8 @@ def test_each_report_page_has_the_one_breadcrumb_back_to_the_draft(client, perso
     check_breadcrumb(client, detail, report)
     edit = reverse("reports:edit", args=[slug, "workshops-held"])
     assert check_breadcrumb(client, edit, report, "Modifier un paragraphe")[1] == (report, detail)
-    published = client.post(reverse("reports:publish", args=[slug]), follow=True)
-    assert published.content.decode().count("publiée ; elle ne changera plus.") == 1
+    publish = reverse("reports:publish", args=[slug])
+    check_breadcrumb(client, publish, report, "Publier")
+    published = client.post(publish, {"confirm": "on"}, follow=True)
+    assert published.content.decode().count("publiée\u00a0; elle ne changera plus.") == 1
     check_breadcrumb(client, reverse("reports:version", args=[slug, 1]), report, "Version 1 publiée")

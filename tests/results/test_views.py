@@ -34,7 +34,7 @@ def test_an_outsider_gets_not_found(personas, url):
 def test_a_reader_sees_participation_and_key_figures(personas):
     page = client_for(personas["reader"]).get(OVERVIEW).content.decode()
     # Rates keep one decimal on staff pages: 145 / 446 = 32,5 %.
-    assert "145 réponses sur 446 référent·es invité·es, soit 32,5\u00a0%" in page
+    assert "145\u00a0réponses sur 446\u00a0référent·es invité·es, soit 32,5\u00a0%" in page
     assert "Taux de réponse par type d'établissement" in page
 
 
@@ -55,7 +55,7 @@ def test_a_section_page_has_a_chart_with_a_text_alternative_and_its_data_table(p
 
 def test_the_filter_restricts_the_base(personas):
     page = client_for(personas["reader"]).get(SECTION + "?type=lycee").content.decode()
-    assert "33 répondant·es (Lycée)" in page
+    assert "33\u00a0répondant·es (Lycée)" in page
 
 
 def test_an_unknown_section_is_not_found(personas):

@@ -175,7 +175,8 @@ def test_the_response_model_holds_no_personal_field_and_no_moment_finer_than_a_d
     fields = {field.name: field for field in Response._meta.get_fields() if field.concrete}
     # A new field here must be checked for anonymity, then added to this list.
     assert set(fields) == {"id", "campaign", "invitation", "school_type", "departement_code", "answers", "status",
-                           "last_section", "submitted_on", "revision"}
+                           "last_section", "submitted_on", "revision",
+                           "sent_revision"}  # a counter, left empty by an anonymous sending
     relations = {name for name, field in fields.items() if field.is_relation}
     assert relations == {"campaign", "invitation"}  # invitation: named campaigns only, NULL when anonymous
     assert fields["invitation"].null

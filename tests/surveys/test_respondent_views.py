@@ -290,3 +290,16 @@ def test_pages_are_not_cached_and_are_french(client, token):
     page = client.get(url("start", token))
     assert "no-store" in page["Cache-Control"] or "no-cache" in page["Cache-Control"]
     assert '<html lang="fr"' in text_of(page)
+
+
+def test_the_receipt_says_updated_only_after_an_edit_that_follows_the_sending(client, token, invitation,
+                                                                              complete_answers):
+    # Every section saved before the sending bumps the revision too: right after a first sending
+    # the receipt must not say the answers were updated since.
+    answer_everything(client, token, complete_answers)
+    page = client.post(url("review", token))
+    receipt = text_of(client.get(page["Location"]))
+    assert "Envoi du " in receipt and "mises à jour depuis" not in receipt
+    post_section(client, token, "suggestions", {"SUGGESTIONS": "Un forum académique."})
+    client.post(url("review", token))
+    assert "réponses mises à jour depuis" in text_of(client.get(url("receipt", token)))

@@ -12,6 +12,9 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="nombre de processus (défaut 2)")
 
     def handle(self, *args, bind, workers, **options):
+        from bilan.core.checks import require_site_url
+
+        require_site_url(self)  # the pages queue invitations and reminders whose links use SITE_URL
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         # The gunicorn installed next to our own interpreter, arguments as a list (no shell).
         os.execv(gunicorn, [gunicorn, "bilan.wsgi:application", "--bind", bind, "--workers", str(workers),  # noqa: S606

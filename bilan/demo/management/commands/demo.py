@@ -10,19 +10,25 @@ REPORTED_CAMPAIGN = "2023-2024"
 
 class Command(BaseCommand):
     help = ("Construit l'académie de démonstration (référentiel, campagnes 2022-2023 et 2023-2024, réponses), "
-            "puis sert l'application sur 127.0.0.1:8000.")
+            "puis sert l'application sur 127.0.0.1:8000 (ou l'adresse de --addr).")
 
     def add_arguments(self, parser):
         parser.add_argument("--dir", default="bilan-demo",
                             help="dossier de la démonstration (défaut ./bilan-demo) ; la base y est bilan.sqlite3")
         parser.add_argument("--no-serve", action="store_true", help="construire puis s'arrêter sans servir")
-        parser.add_argument("--addr", default="127.0.0.1:8000", help="adresse:port où servir (défaut 127.0.0.1:8000)")
+        parser.add_argument("--addr", "--bind", default="127.0.0.1:8000",
+                            help="adresse:port où servir (défaut 127.0.0.1:8000) ; les liens affichés et ceux "
+                                 "des courriels de la démonstration la suivent")
         parser.add_argument("--seed", type=int, default=2024, help="graine du générateur (défaut 2024)")
 
     def handle(self, *args, dir, no_serve, addr, seed, **options):
         from django.conf import settings
         from django.db import connections
 
+        # Every absolute link (the respondent links, the e-mails' previews) is built on SITE_URL:
+        # in the demo it is the address served, whatever the environment says.
+        host = (addr if addr.startswith("http") else f"http://{addr}").rstrip("/")
+        settings.SITE_URL = host
         demo_dir = Path(dir).resolve()
         demo_dir.mkdir(parents=True, exist_ok=True)
         if not os.environ.get("DATABASE_URL"):
@@ -39,7 +45,6 @@ class Command(BaseCommand):
             summary = load_demo(seed=seed, demo_dir=demo_dir, out=self.stdout)
         except ValueError as error:
             raise CommandError(str(error)) from error
-        host = addr if addr.startswith("http") else f"http://{addr}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("Démonstration prête."))
         self.stdout.write(f"  Base de données : {summary.database}")
@@ -60,4 +65,4 @@ class Command(BaseCommand):
         if no_serve:
             return
         self.stdout.write(f"\nServeur sur {host} (Ctrl+C pour arrêter)…")
-        call_command("runserver", addr, use_reloader=False, use_threading=True)
+        call_command("runserver", host.split("://", 1)[1], use_reloader=False, use_threading=True)

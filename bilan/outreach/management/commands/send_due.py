@@ -30,8 +30,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-plan", action="store_true", help="envoyer seulement, sans planifier de relances")
 
     def handle(self, *args, batch_size, lease, worker_id, now, no_plan, parallel, **options):
+        from bilan.core.checks import require_site_url
         from bilan.outreach.services import plan_due, send_due
 
+        require_site_url(self)  # the reminders it plans carry links built on SITE_URL
         moment = parse_now(now)
         planned = None if no_plan else plan_due(moment)
         report = send_due(moment, worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease),

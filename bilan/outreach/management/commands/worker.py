@@ -30,8 +30,10 @@ class Command(BaseCommand):
     def handle(self, *args, interval, batch_size, lease, worker_id, max_passes, parallel, **options):
         from django_tasks_db.management.commands.db_worker import Worker
 
+        from bilan.core.checks import require_site_url
         from bilan.outreach.services import plan_due, send_due
 
+        require_site_url(self)  # the reminders it plans and sends carry links built on SITE_URL
         worker_id = worker_id or get_random_string(24)
         running = {"on": True}
 
