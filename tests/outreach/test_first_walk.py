@@ -1,25 +1,16 @@
 """What a first walk through the participation board found (issue 12), on the demo académie."""
 
-import html as htmllib
 import re
 
 import pytest
-from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from bilan.french import NBSP
 from bilan.surveys.models import Campaign, Response, ResponseStatus
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
-
-
-def page_text(user, url) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return htmllib.unescape(response.content.decode())
 
 
 @pytest.fixture

@@ -4,23 +4,15 @@ import html as htmllib
 import re
 
 import pytest
-from django.test import Client
 
 from bilan.results.charts import BAR_COLOR, chart_spec, chart_svg, scale_colors
 from bilan.results.services import campaign_results
 from bilan.surveys.models import Campaign, Response, ResponseStatus
+from tests.pages import page_text
 
 pytestmark = pytest.mark.django_db
 
 SECTION = "/campagnes/2023-2024/resultats/section/{}/"
-
-
-def page_text(user, url) -> str:
-    client = Client()
-    client.force_login(user)
-    response = client.get(url)
-    assert response.status_code == 200
-    return htmllib.unescape(response.content.decode())
 
 
 def table_rows(page: str, caption: str) -> list[tuple[str, int]]:
