@@ -54,6 +54,8 @@ def test_a_pilot_merges_two_themes_and_marks_a_quote(live_server, new_page, asse
         assert page.locator("#erreurs").get_by_role("link", name=re.compile("lui-même")).is_visible()
         assert ThemeRecord.objects.get(code="mission").merged_into == ""
         assert_accessible(page, f"fusion refusée ({width} px)")
+        # Nothing wider than the screen: the per-comment forms (« Déplacer vers ») shrink to the line.
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
     page.set_viewport_size({"width": 360, "height": 740})
 
     page.get_by_label("Thème à fusionner (il disparaît)").select_option("calendrier-pix")
