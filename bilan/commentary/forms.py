@@ -78,7 +78,11 @@ def _label_field(label="Libellé", *, hidden=False, max_length=LABEL_MAX_LENGTH)
 
 
 class CommentaryForm(StaffForm):
-    """One action of the comments pages; :meth:`perform` calls its service once the form is valid."""
+    """One action of the comments pages.
+
+    Each action form defines ``perform(user)``, which calls its service once
+    the form is valid (``tests/commentary/test_views.py`` checks every one does).
+    """
 
     name = ""            # the value of the posted « action » field
     title = ""           # the action, as the error summary names it
@@ -123,9 +127,6 @@ class CommentaryForm(StaffForm):
     def anchor(self) -> str:
         """Where the page scrolls once the action is done."""
         return ""
-
-    def perform(self, user) -> None:
-        raise NotImplementedError
 
 
 class _OneComment(CommentaryForm):

@@ -76,3 +76,11 @@ def test_each_comments_page_has_the_one_breadcrumb_back_to_the_comments(personas
     check_breadcrumb(client, INDEX, comments)
     assert check_breadcrumb(client, QUESTION, comments, label)[1] == (comments, INDEX)
     check_breadcrumb(client, QUESTION + "suggestions/", comments, f"Thèmes suggérés — {label}")
+
+
+def test_every_comment_action_form_performs_its_action():
+    from bilan.commentary.forms import ACTION_FORMS, CommentaryForm
+
+    for name, form in ACTION_FORMS.items():
+        assert issubclass(form, CommentaryForm) and form.name == name
+        assert callable(getattr(form, "perform", None)), f"the « {name} » form has no perform()"

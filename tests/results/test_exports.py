@@ -7,32 +7,8 @@ from bilan.interop.spreadsheets import write_table
 from bilan.questionnaire import parse_questionnaire
 from bilan.results.exports import RESULT_HEADER, breakdown_rows, result_rows
 
-MINI_YAML = """
-code: mini
-version: "1"
-title: Mini bilan
-sections:
-  - code: s
-    title: Partie unique
-    questions:
-      - {code: HELD, type: yesno, text: "Avez-vous tenu des ateliers ?"}
-      - code: RES
-        type: grid
-        text: Ressources
-        rows:
-          - {code: edubase, label: Édubase}
-          - {code: pix, label: Pix}
-        columns:
-          - {code: unknown, label: Je ne connais pas}
-          - {code: known, label: Je connais}
-          - {code: used, label: "Je l'ai utilisé"}
-      - {code: HOURS, type: number, text: Heures, integer: false}
-      - {code: COMMENT, type: longtext, text: Remarques}
-"""
-
-
-def record(school_type, departement, **answers):
-    return {"answers": answers, "school_type": school_type, "departement_code": departement}
+# The analysis tests' small questionnaire (a superset of what these rows need) and record maker.
+from tests.analysis.conftest import MINI_YAML, record
 
 
 @pytest.fixture
