@@ -131,6 +131,7 @@ class QuestionResult:
     numeric: NumericSummary | None = None
     breakdowns: list[Breakdown] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    withheld: bool = False   # figures left out: answered by fewer people than the threshold (see withholding)
 
     def option(self, code: str) -> Estimate:
         return find(self.options, code)
@@ -186,6 +187,7 @@ class CampaignResults:
     previous_respondents: int | None = None
     previous_questionnaire_version: str | None = None
     notes: list[str] = field(default_factory=list)
+    withheld: bool = False   # every figure left out: fewer respondents than the threshold (see withholding)
 
     def question(self, code: str) -> QuestionResult:
         return find(self.questions, code)

@@ -92,13 +92,13 @@ class ResultsFilter(serializers.Serializer):
 )
 class ResultsView(APIView):
     def get(self, request, slug):
-        from bilan.results.services import campaign_results
+        from bilan.results.services import results_for
 
         campaign = _campaign(request, slug)
         filters = ResultsFilter(data=request.query_params)
         filters.is_valid(raise_exception=True)
-        results = campaign_results(campaign, school_type=filters.validated_data.get("type"),
-                                   departement=filters.validated_data.get("departement"))
+        results = results_for(request.user, campaign, school_type=filters.validated_data.get("type"),
+                              departement=filters.validated_data.get("departement"))
         return Response(results.to_dict())
 
 

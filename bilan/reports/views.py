@@ -1,5 +1,6 @@
 """Staff pages of a campaign's report: read, edit, lay out, publish, download."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.db.models import Max
 from django.http import Http404, HttpResponse
@@ -15,7 +16,7 @@ from bilan.reports.models import ReportVersion
 from bilan.reports.renderers import FORMATS
 from bilan.reports.renderers import render as render_document
 from bilan.reports.renderers.html import body_html
-from bilan.surveys.access import staff_campaign_view
+from bilan.surveys.access import staff_campaign_view, too_few_answers_for
 
 
 def _download(filename, mimetype, content):
@@ -24,8 +25,18 @@ def _download(filename, mimetype, content):
     return response
 
 
+def _withheld_page(request, campaign):
+    """A reader, before the campaign has enough answers: no draft figure (the published versions stay)."""
+    return render(request, "reports/withheld.html", {
+        "campaign": campaign, "threshold": settings.BILAN_SMALL_CELL_THRESHOLD,
+        "versions": ReportVersion.objects.filter(campaign=campaign).only("number", "published_at"),
+    })
+
+
 @staff_campaign_view()
 def detail(request, campaign):
+    if too_few_answers_for(request.user, campaign):
+        return _withheld_page(request, campaign)
     return _detail_page(request, campaign, services.build_campaign_report(campaign))
 
 
@@ -51,6 +62,8 @@ def _detail_page(request, campaign, document, *, refused=None, title=""):
 def download(request, campaign, fmt):
     if fmt not in FORMATS:
         raise Http404("Format inconnu")
+    if too_few_answers_for(request.user, campaign):
+        return _withheld_page(request, campaign)
     return _download(*services.render_campaign_report(campaign, fmt))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 from bilan.analysis import CampaignResults
+from bilan.french import plural
 from bilan.interop.spreadsheets import Sheet, write_sheets
 from bilan.vocabularies import departement_label, school_type_label
 
@@ -31,7 +32,12 @@ def result_rows(results: CampaignResults) -> list[list]:
     rows = []
     for question in results.questions:
         head = [question.code, question.type, question.section, question.text]
-        if question.rows:
+        if question.withheld:
+            # A reader's copy (bilan.analysis.withholding): the question is listed, none of its figures.
+            rows.append([*head, None, None, None, "", "", "secret",
+                         f"Moins de {plural(results.small_cell, 'réponse')} : non communiqué",
+                         *[None] * 12])
+        elif question.rows:
             for row in question.rows:
                 base = row.base
                 for estimate in [*row.columns, *row.cumulative, *row.groups]:

@@ -7,6 +7,9 @@ from collections import Counter
 from django.conf import settings
 
 from bilan.analysis import AnswerTable, CampaignResults, analyse
+from bilan.analysis.withholding import withhold_small_bases
+from bilan.core.models import Role
+from bilan.core.permissions import has_role
 from bilan.surveys.models import Campaign, Response, ResponseStatus
 
 
@@ -50,3 +53,14 @@ def campaign_results(campaign: Campaign, *, school_type: str | None = None, depa
     return analyse(schema, table, roster=roster or None, previous=previous_table,
                    previous_questionnaire=previous_schema,
                    small_cell=settings.BILAN_SMALL_CELL_THRESHOLD)
+
+
+def results_for(user, campaign: Campaign, *, school_type: str | None = None,
+                departement: str | None = None) -> CampaignResults:
+    """The results as ``user`` may see them: whole for the campaign's pilots; for anyone else,
+    without any figure based on fewer respondents than the small-cell threshold
+    (:mod:`bilan.analysis.withholding`), on the pages, in the exports and through the API."""
+    results = campaign_results(campaign, school_type=school_type, departement=departement)
+    if has_role(user, campaign.academie_id, Role.PILOT):
+        return results
+    return withhold_small_bases(results, settings.BILAN_SMALL_CELL_THRESHOLD)

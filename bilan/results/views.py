@@ -7,7 +7,7 @@ from bilan.lookup import find
 from bilan.questionnaire import QuestionType
 from bilan.results.charts import chart_alt_text, chart_data_uri
 from bilan.results.exports import export_results
-from bilan.results.services import campaign_results
+from bilan.results.services import results_for
 from bilan.roster.models import Departement, SchoolType
 from bilan.surveys.access import staff_campaign_view
 from bilan.vocabularies import SCHOOL_TYPE_STRATUM_LABELS, UNKNOWN, departement_label, school_type_label
@@ -36,7 +36,7 @@ def _departement_labels(campaign, codes) -> dict[str, str]:
 def _context(request, campaign):
     school_type, departement, departements = _filters(request, campaign)
     departement_labels = _departement_labels(campaign, departements)
-    results = campaign_results(campaign, school_type=school_type, departement=departement)
+    results = results_for(request.user, campaign, school_type=school_type, departement=departement)
     query = request.GET.urlencode()
     return {
         "campaign": campaign,
@@ -72,7 +72,7 @@ def overview(request, campaign):
         codes = {q.code for q in section.questions}
         sections.append({"section": section, "count": sum(1 for q in results.questions if q.code in codes)})
     context["sections"] = sections
-    context["can_import"] = has_role(request.user, campaign.academie_id, Role.PILOT)
+    context["is_pilot"] = has_role(request.user, campaign.academie_id, Role.PILOT)
     return render(request, "results/overview.html", context)
 
 
@@ -134,7 +134,7 @@ def export(request, campaign, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format inconnu")
     school_type, departement, _ = _filters(request, campaign)
-    results = campaign_results(campaign, school_type=school_type, departement=departement)
+    results = results_for(request.user, campaign, school_type=school_type, departement=departement)
     filename, mimetype, data = export_results(results, f"resultats-{campaign.slug}", fmt)
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

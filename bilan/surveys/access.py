@@ -10,13 +10,15 @@ from __future__ import annotations
 
 from functools import wraps
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import get_object_or_404
 
+from bilan.analysis.withholding import below
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
-from bilan.surveys.models import Campaign
+from bilan.surveys.models import Campaign, ResponseStatus
 
 
 def campaign_for(user, slug: str, needed: str = Role.READER):
@@ -52,3 +54,13 @@ def staff_campaign_view(needed: str = Role.READER, *, methods: tuple[str, ...] =
         return wrapper
 
     return decorator
+
+
+def too_few_answers_for(user, campaign) -> bool:
+    """Whether ``user`` must not see a campaign's figures: not one of its pilots, and fewer
+    submitted answers than the small-cell threshold (an open campaign with its first answers).
+    The results themselves are filtered question by question in :func:`bilan.results.services.results_for`."""
+    if has_role(user, campaign.academie_id, Role.PILOT):
+        return False
+    submitted = campaign.responses.filter(status=ResponseStatus.SUBMITTED).count()
+    return below(submitted, settings.BILAN_SMALL_CELL_THRESHOLD)

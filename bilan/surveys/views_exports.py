@@ -2,13 +2,16 @@
 
 from django.http import Http404, HttpResponse
 
+from bilan.core.models import Role
 from bilan.surveys.access import staff_campaign_view
 from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook, may_see_personal_data
 
 
-@staff_campaign_view()
+@staff_campaign_view(Role.PILOT)
 def export_answers_view(request, campaign, fmt):
-    """Readers get strata only; pilots of a named campaign also get the people (?personnel=0 to leave them out)."""
+    """Pilots only: one row per person is a figure on one respondent, which readers never see
+    (bilan.analysis.withholding); they have the aggregated results' exports. In a named campaign
+    the rows carry the people (?personnel=0 to leave them out)."""
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format inconnu")
     personal = may_see_personal_data(request.user, campaign) and request.GET.get("personnel") != "0"

@@ -9,6 +9,7 @@ from django.utils import timezone
 from openapi_spec_validator import validate
 from rest_framework.test import APIClient
 
+from bilan.analysis.withholding import withhold_small_bases
 from bilan.reports.models import ReportVersion
 from bilan.results.services import campaign_results
 from tests.api.conftest import STRATA
@@ -46,12 +47,27 @@ def test_participation_is_counted_by_stratum(clients):
 
 
 def test_results_are_those_of_the_results_service(clients, campaign):
-    data = clients["reader"].get("/api/campaigns/enquete-2024/results/").json()
-    expected = json.loads(json.dumps(campaign_results(campaign).to_dict()))
-    assert data == expected
+    data = clients["pilot"].get("/api/campaigns/enquete-2024/results/").json()
+    assert data == json.loads(json.dumps(campaign_results(campaign).to_dict()))
     assert data["respondents"] == sum(s[3] for s in STRATA)
+    filtered = clients["pilot"].get("/api/campaigns/enquete-2024/results/?type=college").json()
+    assert filtered["respondents"] == 3 and not filtered["withheld"]
+    assert any(question["options"] for question in filtered["questions"])
+
+
+def test_readers_get_no_figure_on_fewer_respondents_than_the_threshold(clients, campaign, settings):
+    assert settings.BILAN_SMALL_CELL_THRESHOLD == 5 == sum(s[3] for s in STRATA)
+    data = clients["reader"].get("/api/campaigns/enquete-2024/results/").json()
+    shown = withhold_small_bases(campaign_results(campaign), 5)
+    assert data == json.loads(json.dumps(shown.to_dict()))
+    assert not data["withheld"], "five respondents: at the threshold, shown"
+    # The college stratum has 3 respondents: its figures are the pilots' alone.
     filtered = clients["reader"].get("/api/campaigns/enquete-2024/results/?type=college").json()
-    assert filtered["respondents"] == 3
+    assert filtered["withheld"] and filtered["respondents"] == 3
+    assert all(q["withheld"] and not q["options"] and not q["breakdowns"] for q in filtered["questions"])
+    settings.BILAN_SMALL_CELL_THRESHOLD = 6
+    data = clients["reader"].get("/api/campaigns/enquete-2024/results/").json()
+    assert data["withheld"] and not any(q["options"] for q in data["questions"])
 
 
 def test_a_bad_filter_is_a_400_in_french(clients):

@@ -138,7 +138,7 @@ def test_drafts_are_not_exported(answered, tmp_path):
     assert len(document["responses"]) == 7 and "Brouillon pas fini" not in path.read_text(encoding="utf-8")
 
 
-def test_pilots_get_personal_data_and_readers_only_strata(answered, client):
+def test_pilots_get_personal_data_and_readers_no_individual_answers(answered, client):
     pilot = _user("pilote", answered.academie, Role.PILOT)
     reader = _user("lecteur", answered.academie, Role.READER)
     url = "/campagnes/enquete-2023/reponses/export.xlsx"
@@ -149,10 +149,13 @@ def test_pilots_get_personal_data_and_readers_only_strata(answered, client):
     assert {"nom", "prénom", "courriel", "UAI"} <= set(header)
     text = client.get("/campagnes/enquete-2023/reponses/export.csv").content.decode("utf-8-sig")
     assert "anais.leger@ac-poitiers.fr" in text and "Léger" in text
-    client.force_login(reader)
-    text = client.get("/campagnes/enquete-2023/reponses/export.csv").content.decode("utf-8-sig")
+    text = client.get("/campagnes/enquete-2023/reponses/export.csv?personnel=0").content.decode("utf-8-sig")
     assert "anais.leger@ac-poitiers.fr" not in text and "Léger" not in text and "Collège Camus" not in text
     assert "Élèves ravis" in text
+    # A row is one person's answers: readers have the aggregated results' exports only.
+    client.force_login(reader)
+    assert client.get("/campagnes/enquete-2023/reponses/export.csv").status_code == 404
+    assert client.get("/campagnes/enquete-2023/reponses/codes.csv").status_code == 200
 
 
 def test_an_anonymous_campaign_never_exports_personal_data(answered, client):

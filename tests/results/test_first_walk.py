@@ -53,11 +53,12 @@ def test_one_answer_is_written_in_the_singular(personas):
     Response.objects.create(campaign=campaign, invitation=invitation, status=ResponseStatus.SUBMITTED,
                             school_type=invitation.school_type, departement_code=invitation.departement_code,
                             answers={})
-    page = page_text(personas["reader"], f"/campagnes/{campaign.slug}/resultats/")
+    # A pilot's pages: readers see no figure on a single answer (tests/results/test_small_cells.py).
+    page = page_text(personas["pilot"], f"/campagnes/{campaign.slug}/resultats/")
     invited = campaign.invitations.count()
     assert f"1\u00a0réponse sur {invited}\u00a0référent·es invité·es" in page
     assert "1 réponses" not in page and "1\u00a0réponses" not in page
-    section = page_text(personas["reader"], f"/campagnes/{campaign.slug}/resultats/section/info/")
+    section = page_text(personas["pilot"], f"/campagnes/{campaign.slug}/resultats/section/info/")
     assert "1\u00a0répondant·e." in section and "calculés sur 1\u00a0répondant·e." in section
 
 
