@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= bilan-demo
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test lint install install-test check-python bench clean
+.PHONY: demo test lint guide install install-test check-python bench clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bilan demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
@@ -37,6 +37,11 @@ test: $(VENV)/.installed-test
 lint: $(VENV)/.installed-test
 	$(BIN)/ruff check bilan tests bench
 	$(BIN)/lint-imports
+
+# The pilot's guide's pictures (docs/guide-pilote/), taken by the whole-year browser test (needs Chromium).
+guide: $(VENV)/.installed-test
+	mkdir -p docs/guide-pilote
+	BILAN_SCREENSHOTS=$(CURDIR)/docs/guide-pilote $(BIN)/pytest tests/browser/test_the_year.py -q
 
 bench: $(VENV)/.installed-test
 	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done

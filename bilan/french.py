@@ -123,6 +123,10 @@ def apostrophes(text: str) -> str:
 _EXISTING_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;?!%»])")
 _ANY_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;?!%»])")
 _EXISTING_SPACE_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]+")
+# Without ``insert``, plain replacements (no Python call per match): every HTML page goes through
+# here (bilan.core.middleware), some with thousands of marks.
+_EXISTING_SPACES_BEFORE_WIDE = re.compile(r"[ \u00a0\u202f]+(?=[:%»])")
+_EXISTING_SPACES_BEFORE_NARROW = re.compile(r"[ \u00a0\u202f]+(?=[;?!])")
 _ANY_SPACE_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]*")
 
 
@@ -146,14 +150,22 @@ def french_spacing(text: str, *, narrow: bool = False, insert: bool = False) -> 
     space before « ; ? ! », for screens.
     """
 
+    if not insert:
+        if narrow:
+            text = _EXISTING_SPACES_BEFORE_WIDE.sub(NBSP, text)
+            text = _EXISTING_SPACES_BEFORE_NARROW.sub(NNBSP, text)
+        else:
+            text = _EXISTING_SPACE_BEFORE.sub(NBSP + r"\1", text)
+        return _EXISTING_SPACE_AFTER_OPENING.sub("«" + NBSP, text)
+
     def before(match: re.Match) -> str:
         mark = match.group(1)
-        if insert and _not_punctuation(text, match):
+        if _not_punctuation(text, match):
             return match.group(0)
         return (NNBSP if narrow and mark in ";?!" else NBSP) + mark
 
-    text = (_ANY_SPACE_BEFORE if insert else _EXISTING_SPACE_BEFORE).sub(before, text)
-    return (_ANY_SPACE_AFTER_OPENING if insert else _EXISTING_SPACE_AFTER_OPENING).sub("«" + NBSP, text)
+    text = _ANY_SPACE_BEFORE.sub(before, text)
+    return _ANY_SPACE_AFTER_OPENING.sub("«" + NBSP, text)
 
 
 # --- Dates and times --------------------------------------------------------------------------

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "bilan.results",
     "bilan.reports",
     "bilan.commentary",
+    "bilan.accounts",
     "bilan.dashboard",
     "rest_framework",
     "rest_framework.authtoken",
@@ -55,6 +56,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, so it sees the page first: no-break spaces before « : ; ? ! % » in every HTML page.
+    "bilan.core.middleware.FrenchTypographyMiddleware",
 ]
 
 ROOT_URLCONF = "bilan.urls"
@@ -170,8 +173,14 @@ SPECTACULAR_SETTINGS = {
     "SERVE_AUTHENTICATION": [],
 }
 
+# A colleague invited from the team page chooses a password within this many days.
+BILAN_ACCOUNT_INVITE_DAYS = env_int("BILAN_ACCOUNT_INVITE_DAYS", 7)
+
 # Breakdowns hide any cell counting fewer answers than this.
 BILAN_SMALL_CELL_THRESHOLD = env_int("BILAN_SMALL_CELL_THRESHOLD", 5)
+# The invitations page warns that nothing sends the queued e-mails when no worker
+# (``bilan worker`` or ``bilan send-due``) has reported for longer than this.
+BILAN_WORKER_STALE_SECONDS = env_int("BILAN_WORKER_STALE_SECONDS", 180)
 
 LOGGING = {
     "version": 1,

@@ -9,7 +9,10 @@ urlpatterns = [
     path("campagnes/", include("bilan.reports.urls")),
     path("campagnes/", include("bilan.commentary.urls")),
     path("campagnes/", include("bilan.surveys.urls_exports")),
+    path("campagnes/", include("bilan.surveys.urls_questionnaire")),
     path("api/", include("bilan.api.urls")),
+    path("academie/", include("bilan.roster.urls")),
     path("", include("bilan.core.urls")),
+    path("", include("bilan.accounts.urls")),
     path("", include("bilan.dashboard.urls")),
 ]

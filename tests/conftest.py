@@ -19,6 +19,7 @@ from django.contrib.auth import get_user_model
 from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie
+from tests.smtp import SmtpServer
 
 CHROMIUM = Path("/usr/bin/chromium")
 _deselected = []
@@ -144,3 +145,20 @@ def assert_accessible(axe):
 
     check.checked = checked
     return check
+
+
+# --- A real SMTP server on loopback -------------------------------------------------------------
+
+@pytest.fixture
+def smtp(settings):
+    """aiosmtpd on 127.0.0.1 (tests/smtp.py), Django's e-mail settings pointed at it."""
+    server = SmtpServer()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+    settings.EMAIL_RATE_PER_SECOND = 0
+    yield server
+    server.stop()

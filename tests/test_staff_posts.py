@@ -17,15 +17,18 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from lxml import html as lxml_html
 
 from bilan.commentary.models import DismissedSuggestion, PublishedQuote, ThemeDecision, ThemeRecord
+from bilan.core.models import Membership
 from bilan.outreach.models import MailTemplate, OutgoingMail, ReminderPolicy
 from bilan.reports.models import Action, ReportAddition, ReportEdit, ReportSectionSetting, ReportVersion
-from bilan.surveys.models import Campaign, Response
+from bilan.roster.models import Mandate, Referent, RosterUpload, School
+from bilan.surveys.models import Campaign, Invitation, QuestionnaireVersion, Response
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,11 @@ NOT_STAFF = {
     "respondent": "the respondent's form (tests/surveys)",
     "core:login": "authentication: Django's AuthenticationForm",
     "core:logout": "authentication: no input but the CSRF token",
+    "accounts:set_password": "Django's SetPasswordForm: tests/accounts/test_team.py",
+    "accounts:password_reset": "Django's PasswordResetForm: tests/accounts/test_passwords.py",
+    "accounts:password_reset_done": "no form",
+    "accounts:password_reset_confirm": "Django's SetPasswordForm: tests/accounts/test_passwords.py",
+    "accounts:password_reset_complete": "no form",
 }
 
 
@@ -50,6 +58,10 @@ class Ctx:
     other_campaign: int      # a response of another campaign with a comment on QUESTION
     other_question_theme: str  # a live theme that does not apply to QUESTION
     block_key: str           # a paragraph of the report
+    action_id: int           # an action of the campaign's plan
+    referent: int = 0        # a referent of the demo académie's roster, with a mandate in 2025-2026
+    school_mandate: int = 0  # that referent's first mandate of 2025-2026
+    uai: str = ""            # that mandate's school
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +81,22 @@ def ctx(demo_db, django_db_blocker):
             other_question_theme=next(t.code for t in theme_records(campaign.questionnaire.code)
                                       if t.code not in applying),
             block_key=next(b.key for s in document.sections for b in s.blocks if b.kind == "paragraph"),
+            action_id=Action.objects.filter(campaign=campaign).first().pk,
+            **_roster_ctx(),
         )
+
+
+def _roster_ctx() -> dict[str, Any]:
+    mandate = (Mandate.objects.filter(school_year="2025-2026", school__departement__academie__code="poitiers")
+               .select_related("school").order_by("id").first())
+    return {"referent": mandate.referent_id, "school_mandate": mandate.pk, "uai": mandate.school.uai}
 
 
 def url_kwargs(ctx: Ctx) -> dict[str, Any]:
     """A value for each URL argument of the staff patterns (valid for the POST endpoints)."""
     return {"slug": SLUG, "question": QUESTION, "key": ctx.block_key, "kind": "invitation", "fmt": "csv",
-            "number": 1, "section": "info"}
+            "number": 1, "section": "info", "academie": "poitiers", "action_id": ctx.action_id,
+            "referent": ctx.referent, "uai": ctx.uai}
 
 
 # ----------------------------------------------------------------------------- the table
@@ -105,6 +126,11 @@ def _upload_answers(client: Client) -> None:
 
 
 LONG = "x" * 201
+NEW_CAMPAIGN = {"source": SLUG, "title": "Bilan 2026/2027", "school_year": "2026-2027", "slug": "2026-2027",
+                "opens_at": "2027-05-03T09:00", "closes_at": "2027-06-30T23:00", "questionnaire": "source",
+                "anonymity": "source"}
+CAMPAIGN_SETTINGS = {"title": "Bilan des RUPN 2023/2024", "opens_at": "2024-05-06T09:00",
+                     "closes_at": "2024-06-30T23:00"}
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
 POLICY = {"action": "policy", "enabled": "on", "days_after_opening": "7", "days_before_closing": "2",
           "max_reminders": "3", "min_gap_days": "3", "target_rate": "50"}
@@ -173,6 +199,26 @@ ENDPOINTS: dict[str, list[Case]] = {
              "Assurez-vous que cette valeur comporte au plus 300 caractères", near="add-alt",
              files={"image": ("graphique.png", PNG, "image/png")}),
     ],
+    "reports:action_new": [
+        Case("no title", {"status": "planned"}, "Saisissez l'intitulé de l'action.", near="action-title"),
+        Case("impossible date", {"title": "Former", "status": "planned", "due_date": "31/02/2026"},
+             f"Date d'échéance «{NBSP}31/02/2026{NBSP}» invalide", near="action-due_date"),
+        Case("forged question code", {"title": "Former", "status": "planned", "finding-0": "NOPE|no"},
+             f"La réponse «{NBSP}NOPE|no{NBSP}» n'existe pas dans le questionnaire", near="action-finding-0"),
+    ],
+    "reports:action_edit": [
+        Case("no title", {"status": "planned"}, "Saisissez l'intitulé de l'action.", near="action-title"),
+        Case("forged state", {"title": "Former", "status": "fini"}, f"État «{NBSP}fini{NBSP}» inconnu.",
+             near="action-status"),
+    ],
+    "reports:action_move": [
+        Case("no direction", {}, "Le formulaire ne dit pas dans quel sens déplacer l'action."),
+        Case("unknown direction", {"direction": "gauche"}, f"Sens «{NBSP}gauche{NBSP}» inconnu"),
+    ],
+    "reports:action_state": [
+        Case("no state", {}, "Le formulaire ne dit pas quel état donner à l'action."),
+        Case("unknown state", {"status": "fini"}, f"État «{NBSP}fini{NBSP}» inconnu."),
+    ],
     "reports:publish": [
         Case("no confirmation", {}, f"Cochez «{NBSP}Je confirme{NBSP}» pour publier cette version.", near="confirm"),
     ],
@@ -184,6 +230,16 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("over-long body", {**TEMPLATE, "text_body": "{{ lien }}" + "x" * 50_000, "enregistrer": "1"},
              "Assurez-vous que cette valeur comporte au plus", near="id_text_body"),
     ],
+    "outreach:invitations": [
+        Case("no action", {}, "Le formulaire ne dit pas quelle action faire."),
+        Case("unknown action", {"action": "tout-envoyer"}, f"Action «{NBSP}tout-envoyer{NBSP}» inconnue."),
+        Case("invite: missing count", {"action": "invite"}, "Le nombre d'invitations annoncé manque au formulaire."),
+        Case("invite: non-integer count", {"action": "invite", "expected": "douze"},
+             "Le nombre d'invitations annoncé doit être un nombre entier."),
+        Case("invite: closed campaign", {"action": "invite", "expected": "3"},
+             f"La campagne est «{NBSP}Close{NBSP}»{NBSP}: les invitations ne se mettent en file que"),
+        Case("remind: missing count", {"action": "remind"}, "Le nombre de relances annoncé manque au formulaire."),
+    ],
     "outreach:reminders": [
         Case("no action", {}, "Le formulaire ne dit pas quelle action faire."),
         Case("unknown action", {"action": "tout-envoyer"}, f"Action «{NBSP}tout-envoyer{NBSP}» inconnue."),
@@ -194,6 +250,39 @@ ENDPOINTS: dict[str, list[Case]] = {
              near="id_max_reminders"),
         Case("policy: rate out of range", {**POLICY, "target_rate": "150"}, "inférieure ou égale à 100",
              near="id_target_rate"),
+    ],
+    "roster:upload": [
+        Case("no file", {"school_year": "2026-2027"}, "Choisissez un fichier de référentiel.", near="fichier"),
+        Case("not a spreadsheet", {"school_year": "2026-2027"},
+             f"Extension «{NBSP}.xls{NBSP}» non prise en charge", near="fichier",
+             files={"fichier": ("referents.xls", b"x", "application/vnd.ms-excel")}),
+        Case("school years not following", {"school_year": "2026-2028"},
+             f"Année scolaire «{NBSP}2026-2028{NBSP}» invalide", near="school_year",
+             files={"fichier": ("referents.csv", b"UAI;Nom\n", "text/csv")}),
+    ],
+    "roster:confirm": [
+        Case("no upload", {}, "Le formulaire ne dit pas quel fichier importer."),
+        Case("non-integer upload", {"upload": "douze"},
+             "Le fichier à importer doit être désigné par un numéro (nombre entier)."),
+        Case("upload of no one", {"upload": "999999"}, "Ce fichier n'est pas en attente d'import pour vous"),
+    ],
+    "roster:referent": [
+        Case("bad address", lambda c: {"first_name": "A", "last_name": "B", "email": "pas-une-adresse",
+                                       f"school-{c.school_mandate}": c.uai},
+             f"Adresse de courriel «{NBSP}pas-une-adresse{NBSP}» invalide.", near="email"),
+        Case("school of another académie", lambda c: {"first_name": "A", "last_name": "B", "email": "a@b.fr",
+                                                      f"school-{c.school_mandate}": c.uai, "add_school": "0870001A"},
+             f"Établissement «{NBSP}0870001A{NBSP}» inconnu dans l'académie.", near="add_school"),
+        Case("no last name", lambda c: {"first_name": "A", "email": "a@b.fr", f"school-{c.school_mandate}": c.uai},
+             "Ce champ est obligatoire.", near="last_name"),
+    ],
+    "roster:school": [
+        Case("no name", {"name": " ", "type": "college", "departement": "86"}, "Ce champ est obligatoire.",
+             near="name"),
+        Case("département of another académie", {"name": "X", "type": "college", "departement": "87"},
+             f"Département «{NBSP}87{NBSP}» hors de l'académie.", near="departement"),
+        Case("unknown type", {"name": "X", "type": "usine", "departement": "86"}, f"Type «{NBSP}usine{NBSP}» inconnu.",
+             near="type"),
     ],
     "answers:import": [
         Case("no step", {}, "Le formulaire ne dit pas quelle étape de l'import faire."),
@@ -212,7 +301,79 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("confirm: column missing", {"step": "confirm"}, f"Cette colonne manque au formulaire{NBSP}: rechargez",
              near="col-2", setup=_upload_answers),
     ],
+    # The demo campaign has answers: its questionnaire is frozen and every change is refused
+    # (the pages' own errors on a campaign without answers: tests/surveys/test_questionnaire_pages.py).
+    "questionnaires:upload": [
+        Case("frozen: no file", {}, "ne peut donc plus être modifié ni remplacé"),
+        Case("frozen: a file", {}, "ne peut donc plus être modifié ni remplacé",
+             files={"fichier": ("q.yaml", b"code: x", "application/yaml")}),
+    ],
+    "questionnaires:edit": [
+        Case("frozen: add a section", {"action": "add_section", "title": "Nouvelle"},
+             "ne peut donc plus être modifié ni remplacé"),
+    ],
+    "questionnaires:edit_question": [
+        Case("frozen: new wording", {"text": "Autre intitulé", "type": "longtext"},
+             "ne peut donc plus être modifié ni remplacé"),
+    ],
+    "dashboard:campaign_new": [
+        Case("no school year", {**NEW_CAMPAIGN, "school_year": ""}, "Indiquez l'année scolaire, par exemple 2026-2027.",
+             near="id_school_year"),
+        Case("school year of two years apart", {**NEW_CAMPAIGN, "school_year": "2026-2028"},
+             f"Une année scolaire va d'une année à la suivante{NBSP}: 2026-2027", near="id_school_year"),
+        Case("slug taken", {**NEW_CAMPAIGN, "slug": SLUG},
+             f"L'identifiant court «{NBSP}{SLUG}{NBSP}» est déjà celui d'une autre campagne", near="id_slug"),
+        Case("closing at the opening minute", {**NEW_CAMPAIGN, "closes_at": NEW_CAMPAIGN["opens_at"]},
+             "doit venir après l'ouverture", near="id_closes_at"),
+        Case("not a date", {**NEW_CAMPAIGN, "opens_at": "demain"}, "Saisissez une date et une heure valides",
+             near="id_opens_at"),
+        Case("source of no campaign of the académie", {**NEW_CAMPAIGN, "source": "limoges-2024"},
+             f"La campagne «{NBSP}limoges-2024{NBSP}» n'est pas une campagne de cette académie.", near="id_source"),
+        Case("unknown questionnaire", {**NEW_CAMPAIGN, "questionnaire": "999999"},
+             f"Questionnaire «{NBSP}999999{NBSP}» inconnu.", near="id_questionnaire"),
+        Case("over-long title", {**NEW_CAMPAIGN, "title": LONG}, "au plus 200 caractères", near="id_title"),
+    ],
+    "dashboard:campaign_edit": [
+        Case("no title", {**CAMPAIGN_SETTINGS, "title": " "}, "Donnez un titre à la campagne.", near="id_title"),
+        Case("closing before opening", {**CAMPAIGN_SETTINGS, "closes_at": "2024-04-01T09:00"},
+             "doit venir après l'ouverture", near="id_closes_at"),
+        Case("anonymity changed after answers", {**CAMPAIGN_SETTINGS, "anonymous": "on"},
+             "elle ne peut plus changer de mode", near="id_anonymous"),
+    ],
+    "dashboard:campaign_state": [
+        Case("no action", {}, "Le formulaire ne dit pas quel changement d'état faire."),
+        Case("unknown action", {"action": "exploser"}, f"Action «{NBSP}exploser{NBSP}» inconnue."),
+        Case("open a closed campaign", {"action": "open"},
+             f"Impossible d'ouvrir la campagne{NBSP}: seule une campagne en préparation s'ouvre"),
+        Case("extend a closed campaign", {"action": "extend", "closes_at": "demain"},
+             "Impossible de prolonger la campagne"),
+    ],
+    "accounts:team": [
+        Case("no action", {}, "Le formulaire ne dit pas quelle action faire."),
+        Case("unknown action", {"action": "promouvoir"}, f"Action «{NBSP}promouvoir{NBSP}» inconnue."),
+        Case("invite: no address", {"action": "invite", "role": "reader"},
+             "Saisissez l'adresse électronique de la personne à inviter.", near="invite-email"),
+        Case("invite: not an address", {"action": "invite", "email": "camille", "role": "reader"},
+             "Saisissez une adresse électronique valide", near="invite-email"),
+        Case("invite: over-long address", {"action": "invite", "email": "x" * 150 + "@ac.fr", "role": "reader"},
+             "Assurez-vous que cette valeur comporte au plus 150 caractères", near="invite-email"),
+        Case("invite: unknown role", {"action": "invite", "email": "camille@ac-poitiers.fr", "role": "admin"},
+             f"Rôle «{NBSP}admin{NBSP}» inconnu"),
+        Case("role: no person", {"action": "role", "role": "pilot"},
+             "Le formulaire ne dit pas de quelle personne il s'agit."),
+        Case("role: non-integer person", {"action": "role", "member": "moi", "role": "pilot"},
+             "La personne visée doit être désignée par un numéro (nombre entier)."),
+        Case("role: unknown role", lambda c: {"action": "role", "member": _poitiers_member(), "role": "chef"},
+             f"Rôle «{NBSP}chef{NBSP}» inconnu"),
+        Case("remove: person of no team here", {"action": "remove", "member": "999999"},
+             f"Personne n°{NBSP}999999 introuvable dans l'équipe de cette académie."),
+    ],
 }
+
+
+def _poitiers_member() -> int:
+    return Membership.objects.filter(academie__code="poitiers").order_by("pk").first().pk
+
 
 # Endpoints for which an empty body is a complete, valid request.
 VALID_WHEN_EMPTY = {
@@ -238,7 +399,16 @@ WATCHED = {
     MailTemplate: ("kind", "subject", "text_body"),
     ReminderPolicy: ("days_after_opening", "max_reminders", "target_rate"),
     OutgoingMail: ("kind", "status"),
+    Invitation: ("campaign_id", "referent_id"),
     Response: ("campaign_id", "revision", "status"),
+    Membership: ("user_id", "academie_id", "role"),
+    get_user_model(): ("username", "email", "password", "is_active"),
+    QuestionnaireVersion: ("code", "version", "source_yaml"),
+    Campaign: ("slug", "title", "state", "anonymous", "opens_at", "closes_at", "previous_id"),
+    Referent: ("email", "first_name", "last_name", "email_bad"),
+    School: ("uai", "name", "type", "commune", "departement_id"),
+    Mandate: ("referent_id", "school_id", "school_year"),
+    RosterUpload: ("filename", "applied_at"),
 }
 
 

@@ -23,9 +23,10 @@ from django.template import loader
 from django.test import Client
 from django.urls import reverse
 
+from bilan.reports.models import Action
 from bilan.reports.services import build_campaign_report, publish
 from bilan.surveys.models import Campaign
-from tests.test_staff_posts import _patterns
+from tests.test_staff_posts import _patterns, _roster_ctx
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +40,12 @@ NOT_STAFF = {
     "api": "the read API, token-authenticated (tests/api)",
     "core:login": "the login page, open to everyone",
     "core:logout": "logging out (POST only)",
+    # The password pages are for visitors (tests/accounts: test_passwords.py, test_team.py, test_browser.py).
+    "accounts:set_password": "an invitation's link: tests/accounts/test_team.py",
+    "accounts:password_reset": "« Mot de passe oublié », open to everyone: tests/accounts/test_passwords.py",
+    "accounts:password_reset_done": "tests/accounts/test_passwords.py",
+    "accounts:password_reset_confirm": "the forgotten password's link: tests/accounts/test_passwords.py",
+    "accounts:password_reset_complete": "tests/accounts/test_passwords.py",
 }
 
 READ = "read"      # readers and pilots of the campaign's académie
@@ -51,6 +58,8 @@ ACCESS = {
     "outreach:mails": PILOT,
     "outreach:template": PILOT,
     "outreach:reminders": PILOT,
+    "outreach:invitations": PILOT,  # GET: who will be invited and the message; POST: queue, remind now
+    "outreach:invitations_status": PILOT,  # the counts as JSON, polled by the invitations page
     "results:overview": READ,
     "results:section": READ,
     "results:export": READ,
@@ -62,14 +71,39 @@ ACCESS = {
     "reports:publish": PILOT,  # GET: the confirmation page; POST with « Je confirme »: publishes
     "reports:version": READ,
     "reports:version_download": READ,
+    "reports:actions": READ,  # the plan; pilots see its edit controls
+    "reports:action_new": PILOT,
+    "reports:action_edit": PILOT,
+    "reports:action_move": ACTION,
+    "reports:action_state": ACTION,
     "commentary:index": READ,
     "commentary:question": READ,
     "commentary:suggestions": READ,
     "commentary:action": ACTION,
-    "answers:export": READ,
+    "answers:export": PILOT,  # one row per person: never for readers (bilan.analysis.withholding)
     "answers:import": PILOT,
     "answers:codebook": READ,
+    "questionnaires:detail": READ,
+    "questionnaires:preview": READ,
+    "questionnaires:preview_section": READ,
+    "questionnaires:preview_end": READ,
+    "questionnaires:compare": READ,
+    "questionnaires:upload": PILOT,  # the demo campaign has answers: the page says its questionnaire is frozen
+    "questionnaires:edit": PILOT,
+    "questionnaires:edit_question": PILOT,
+    "accounts:team": PILOT,  # GET: the team; POST: invite, change a role, remove access (tests/test_staff_posts.py)
     "dashboard:home": "home",  # every account's own page: it lists the campaigns of its académies
+    "dashboard:campaign": READ,
+    "dashboard:campaign_edit": PILOT,
+    "dashboard:campaign_state": ACTION,
+    "dashboard:campaign_new": PILOT,  # /academie/<code>/campagnes/nouvelle/: the académie's pilots only
+    # The roster holds names and e-mails: its pages are the académie's pilots' only, readers get the 404.
+    "roster:index": PILOT,
+    "roster:upload": PILOT,
+    "roster:confirm": ACTION,
+    "roster:referent": PILOT,
+    "roster:school": PILOT,
+    "roster:uncovered": PILOT,
 }
 
 # A phrase of each French error page (bilan/templates/<status>.html).
@@ -89,9 +123,12 @@ def url_values(demo_db, django_db_blocker):
         document = build_campaign_report(campaign)
         version = publish(campaign)
         return {
-            "slug": SLUG, "question": QUESTION, "kind": "invitation", "fmt": "csv",
+            "slug": SLUG, "question": QUESTION, "kind": "invitation", "fmt": "csv", "academie": "poitiers",
             "number": version.number, "section": campaign.questionnaire.schema.sections[0].code,
             "key": next(b.key for s in document.sections for b in s.blocks if b.kind == "paragraph"),
+            "action_id": Action.objects.filter(campaign=campaign).first().pk,  # the demo's plan
+            # a referent of the demo's roster and their school
+            **{name: value for name, value in _roster_ctx().items() if name in ("referent", "uai")},
         }
 
 

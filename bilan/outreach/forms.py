@@ -93,3 +93,25 @@ class SendRemindersForm(StaffForm):
                                       "invalid": "Le nombre de relances annoncé doit être un nombre entier.",
                                       "min_value": "Le nombre de relances annoncé ne peut pas être négatif.",
                                       "max_value": "Le nombre de relances annoncé est trop grand."})
+
+
+INVITATIONS_ACTIONS = {"invite": "Mettre en file les invitations", "remind": "Relancer maintenant"}
+
+
+class InvitationsActionForm(StaffForm):
+    """Which of the invitations page's two buttons was pressed (its hidden « action » field)."""
+
+    action = ChoiceField(label="", widget=forms.HiddenInput, choices=list(INVITATIONS_ACTIONS.items()),
+                         error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
+                                         "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+
+
+class QueueInvitationsForm(StaffForm):
+    """« Mettre en file les invitations (N) »: ``expected`` is the N the page showed."""
+
+    expected = forms.IntegerField(label="Invitations annoncées", widget=forms.HiddenInput, min_value=0,
+                                  max_value=1_000_000, error_messages={
+                                      "required": "Le nombre d'invitations annoncé manque au formulaire.",
+                                      "invalid": "Le nombre d'invitations annoncé doit être un nombre entier.",
+                                      "min_value": "Le nombre d'invitations annoncé ne peut pas être négatif.",
+                                      "max_value": "Le nombre d'invitations annoncé est trop grand."})

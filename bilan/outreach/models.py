@@ -103,3 +103,26 @@ class OutgoingMail(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} à {self.recipient} ({self.get_status_display()})"
+
+
+class WorkerHeartbeat(models.Model):
+    """The last sign of life of one sending process (``bilan worker`` or ``bilan send-due``).
+
+    Written at every pass and after every batch it sends; the invitations page reads it
+    to say whether anything will send what is queued.
+    """
+
+    worker_id = models.CharField("identifiant du processus", max_length=64, unique=True)
+    command = models.CharField("commande", max_length=20, default="worker")
+    host = models.CharField("machine", max_length=255, blank=True)
+    pid = models.PositiveIntegerField("numéro de processus", null=True, blank=True)
+    started_at = models.DateTimeField("démarré le", default=timezone.now)
+    last_seen = models.DateTimeField("dernier signe de vie", default=timezone.now, db_index=True)
+    passes = models.PositiveIntegerField("passages", default=0)
+
+    class Meta:
+        verbose_name = "signe de vie du worker"
+        verbose_name_plural = "signes de vie des workers"
+
+    def __str__(self):
+        return f"{self.command} {self.worker_id} sur {self.host or '?'} (pid {self.pid})"

@@ -357,7 +357,7 @@ def _cancel_reason(mail: OutgoingMail, submitted: set[int], now: datetime) -> st
 def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch_size: int = 200,
              lease: timedelta = DEFAULT_LEASE, limit: int | None = None, connection=None,
              rate: float | None = None, sleep=time.sleep, clock=time.monotonic,
-             parallel: int = 1) -> SendReport:
+             parallel: int = 1, on_batch=None) -> SendReport:
     """Send every due row, batch by batch, over one SMTP connection per batch.
 
     ``now`` fixes the time (tests); otherwise the wall clock is read at each step.
@@ -367,12 +367,13 @@ def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch
     ``parallel`` > 1 runs that many SMTP connections at once (threads, each with
     its own claims and database connection); a kill may then repeat up to
     ``parallel`` messages in flight instead of one.
+    ``on_batch`` (no argument) is called after each batch: the worker's heartbeat.
     """
     worker_id = worker_id or f"w-{uuid.uuid4().hex[:12]}"
     rate = settings.EMAIL_RATE_PER_SECOND if rate is None else rate
     if parallel > 1 and connection is None:
         return _send_in_parallel(parallel, now=now, worker_id=worker_id, batch_size=batch_size, lease=lease,
-                                 limit=limit, rate=rate / parallel if rate else rate)
+                                 limit=limit, rate=rate / parallel if rate else rate, on_batch=on_batch)
     clock_now = (lambda: now) if now is not None else timezone.now
     throttle = _Throttle(rate, clock, sleep)
     report = SendReport()
@@ -384,6 +385,8 @@ def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch
             break
         report.claimed += len(batch)
         _send_batch(batch, report, clock_now, throttle, connection)
+        if on_batch is not None:
+            on_batch()
     return report
 
 
@@ -517,3 +520,225 @@ def campaign_mail_counts(campaign: Campaign) -> dict[str, dict[str, int]]:
         counts.setdefault(row["kind"], {})[row["status"]] = row["n"]
     return counts
 
+
+
+# --- the invitations page: what queueing will do, the worker's heartbeat, the counts ---------------
+
+QUEUE_RULE = ("Les invitations se mettent en file pour une campagne ouverte et pas encore close\u00a0: "
+              "avant l'ouverture, la campagne n'accepte pas de réponse\u00a0; après la clôture, "
+              "plus personne ne peut répondre.")
+
+
+class InvitationsRefused(Exception):
+    """Why the invitations cannot be queued now (a French sentence for the page)."""
+
+
+def invitations_blocker(campaign: Campaign, now: datetime | None = None) -> str | None:
+    """Why queueing the invitations is refused now, or None (the campaign must be open and not closed)."""
+    now = now or timezone.now()
+    if campaign.state != CampaignState.OPEN:
+        return (f"La campagne est «\u00a0{campaign.get_state_display()}\u00a0»\u00a0: "
+                "les invitations ne se mettent en file que lorsqu'elle est ouverte.")
+    if now >= campaign.closes_at:
+        return "La date de clôture de la campagne est passée\u00a0: plus personne ne peut répondre."
+    return None
+
+
+@dataclass
+class PlannedPerson:
+    first_name: str
+    last_name: str
+    email: str
+    school: str
+    reason: str = ""
+
+
+@dataclass
+class InvitationPlan:
+    """What « Mettre en file les invitations » would do now (nothing is written to compute it)."""
+
+    new: int = 0          # referents of the roster not invited yet, with a usable address
+    not_mailed: int = 0   # invited already, never mailed (e.g. invited by a command without e-mail)
+    corrected: int = 0    # refused or failed before, address corrected since: mailed again
+    already: int = 0      # invitation e-mails already queued or sent
+    refused: list[PlannedPerson] = field(default_factory=list)  # left out: address refused
+    sample: object | None = None  # (referent, school) of the first person to be mailed, for the preview
+
+    @property
+    def to_queue(self) -> int:
+        return self.new + self.not_mailed + self.corrected
+
+
+def invitation_plan(campaign: Campaign) -> InvitationPlan:
+    """Count, without writing anything, what :func:`queue_invitations` would queue now."""
+    from types import SimpleNamespace
+
+    from bilan.surveys.services import primary_mandates
+
+    plan = InvitationPlan()
+    mandates = primary_mandates(campaign.school_year, campaign.academie_id)
+    invited = set(campaign.invitations.values_list("referent_id", flat=True))
+    referents = Referent.objects.in_bulk([rid for rid in mandates if rid not in invited])
+    for referent_id, mandate in sorted(mandates.items(), key=lambda item: item[0]):
+        referent = referents.get(referent_id)
+        if referent is None:
+            continue
+        if referent.email_bad:
+            plan.refused.append(PlannedPerson(referent.first_name, referent.last_name, referent.email,
+                                              mandate.school.name, referent.email_bad_reason))
+            continue
+        plan.new += 1
+        if plan.sample is None:
+            plan.sample = SimpleNamespace(referent=referent, school=mandate.school)
+    waiting = (campaign.invitations.select_related("referent", "school")
+               .exclude(outgoing_mails__step=INVITATION_STEP).order_by("pk"))
+    for invitation in waiting:
+        if invitation.referent.email_bad:
+            continue
+        plan.not_mailed += 1
+        if plan.sample is None:
+            plan.sample = invitation
+    mailed = OutgoingMail.objects.filter(campaign=campaign, step=INVITATION_STEP)
+    plan.corrected = mailed.filter(status__in=[MailStatus.BOUNCED, MailStatus.FAILED],
+                                   invitation__referent__email_bad=False).count()
+    plan.already = mailed.count() - plan.corrected
+    # Everyone of the campaign whose address is refused, mailed or not: nobody reaches them until it is corrected.
+    for invitation in (campaign.invitations.select_related("referent", "school")
+                       .filter(referent__email_bad=True).order_by("referent__last_name", "pk")):
+        referent = invitation.referent
+        plan.refused.append(PlannedPerson(referent.first_name, referent.last_name, referent.email,
+                                          invitation.school.name, referent.email_bad_reason))
+    if plan.sample is None:
+        plan.sample = campaign.invitations.select_related("referent", "school").order_by("pk").first()
+    return plan
+
+
+PREVIEW_TOKEN = "lien-personnel-exemple"  # noqa: S105  an example shown, not a secret
+
+
+def invitation_preview(campaign: Campaign, plan: InvitationPlan | None = None):
+    """The invitation e-mail as the first person to be invited will receive it.
+
+    Only the personal link's secret part is an example (each person's is drawn when
+    queued); the address before it is the site's real one (``SITE_URL``).
+    """
+    from types import SimpleNamespace
+
+    from bilan.surveys.services import respondent_url
+
+    plan = plan or invitation_plan(campaign)
+    person = plan.sample or SimpleNamespace(referent=SimpleNamespace(first_name="Camille", last_name="Martin"),
+                                            school=SimpleNamespace(name="Collège Jean Moulin"))
+    template = template_for(campaign, MailKind.INVITATION)
+    return render_message(template, message_context(campaign, person, respondent_url(PREVIEW_TOKEN)))
+
+
+def queue_announced_invitations(campaign: Campaign, announced: int, now: datetime | None = None) -> int:
+    """The page's button: queue the invitations if the count is still the one the pilot saw.
+
+    Runs with the campaign row locked (PostgreSQL; SQLite's IMMEDIATE transactions
+    serialise writers), so a double submit queues once: the second finds nothing new
+    and returns 0. Raises :class:`InvitationsRefused` when the campaign does not
+    allow it or the roster changed since the page was shown.
+    """
+    now = now or timezone.now()
+    with transaction.atomic():
+        locked = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        problem = invitations_blocker(locked, now)
+        if problem:
+            raise InvitationsRefused(problem)
+        planned = invitation_plan(locked).to_queue
+        if planned == 0:
+            return 0
+        if planned != announced:
+            raise InvitationsRefused(
+                f"Le nombre d'invitations a changé depuis l'affichage de la page ({announced} annoncées, "
+                f"{planned} maintenant)\u00a0: vérifiez le nouveau nombre, puis confirmez à nouveau.")
+        return queue_invitations(locked, now)
+
+
+def host_name() -> str:
+    import socket
+
+    return socket.gethostname()[:255]
+
+
+def record_heartbeat(worker_id: str, command: str = "worker", *, new_pass: bool = True,
+                     now: datetime | None = None) -> None:
+    """A sending process says it is alive (at each pass, and after each batch it sends)."""
+    import os
+
+    from bilan.outreach.models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    worker_id = worker_id[:64]
+    updated = WorkerHeartbeat.objects.filter(worker_id=worker_id).update(
+        last_seen=now, passes=F("passes") + (1 if new_pass else 0))
+    if updated:
+        return
+    WorkerHeartbeat.objects.get_or_create(worker_id=worker_id, defaults={
+        "command": command[:20], "host": host_name(), "pid": os.getpid(), "started_at": now, "last_seen": now,
+        "passes": 1 if new_pass else 0})
+    # One row per process started: forget those silent for a week.
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=7)).delete()
+
+
+@dataclass
+class WorkerState:
+    fresh: bool
+    last: object | None  # the most recent WorkerHeartbeat, or None if no process ever reported
+    stale_after: int     # seconds
+
+
+def worker_state(now: datetime | None = None) -> WorkerState:
+    """Whether a sending process reported within ``BILAN_WORKER_STALE_SECONDS`` (exactly that old: still alive)."""
+    from bilan.outreach.models import WorkerHeartbeat
+
+    now = now or timezone.now()
+    limit = settings.BILAN_WORKER_STALE_SECONDS
+    last = WorkerHeartbeat.objects.order_by("-last_seen").first()
+    fresh = last is not None and now - last.last_seen <= timedelta(seconds=limit)
+    return WorkerState(fresh=fresh, last=last, stale_after=limit)
+
+
+STATUS_ORDER = [MailStatus.QUEUED, MailStatus.SENDING, MailStatus.SENT, MailStatus.FAILED,
+                MailStatus.BOUNCED, MailStatus.CANCELLED]
+WORKER_COMMAND = "bilan worker"
+
+
+def sending_status(campaign: Campaign, now: datetime | None = None) -> dict:
+    """The counts and the worker's state, as the page shows them and its JSON endpoint returns them."""
+    from bilan.french import fr_datetime, plural
+
+    now = now or timezone.now()
+    counts = campaign_mail_counts(campaign)
+    table = {kind: {status: counts.get(kind, {}).get(status, 0) for status in STATUS_ORDER}
+             for kind in MailKind.values}
+    waiting = sum(table[kind][MailStatus.QUEUED] + table[kind][MailStatus.SENDING] for kind in table)
+    worker = worker_state(now)
+    invitations = table[MailKind.INVITATION]
+    queued = invitations[MailStatus.QUEUED] + invitations[MailStatus.SENDING]
+    summary = "Invitations\u00a0: " + ", ".join([
+        plural(queued, "en attente", "en attente"), plural(invitations[MailStatus.SENT], "envoyée"),
+        plural(invitations[MailStatus.FAILED], "en échec", "en échec"),
+        plural(invitations[MailStatus.BOUNCED], "adresse refusée", "adresses refusées"),
+        plural(invitations[MailStatus.CANCELLED], "annulée")]) + "."
+    warning = None
+    if waiting and not worker.fresh:
+        if worker.last is None:
+            since = "Aucun worker n'a jamais donné signe de vie"
+        else:
+            since = (f"Aucun worker n'a donné signe de vie depuis le "
+                     f"{fr_datetime(timezone.localtime(worker.last.last_seen))}")
+        warning = (f"{since}\u00a0: {plural(waiting, 'courriel en attente', 'courriels en attente')} "
+                   f"ne {'partiront' if waiting > 1 else 'partira'} pas. "
+                   f"Sur le serveur, démarrez l'envoi avec la commande «\u00a0{WORKER_COMMAND}\u00a0».")
+    return {
+        "counts": {kind: {str(status): n for status, n in row.items()} for kind, row in table.items()},
+        "waiting": waiting,
+        "summary": summary,
+        "worker": {"fresh": worker.fresh, "stale_after": worker.stale_after,
+                   "last_seen": worker.last.last_seen.isoformat() if worker.last else None},
+        "warning": warning,
+        "command": WORKER_COMMAND,
+    }

@@ -9,4 +9,6 @@ urlpatterns = [
     path("<slug:slug>/courriels/", views.mails, name="mails"),
     path("<slug:slug>/courriels/modeles/<str:kind>/", views.edit_template, name="template"),
     path("<slug:slug>/relances/", views.reminders, name="reminders"),
+    path("<slug:slug>/invitations/", views.invitations, name="invitations"),
+    path("<slug:slug>/invitations/etat.json", views.invitations_status, name="invitations_status"),
 ]

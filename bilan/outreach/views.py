@@ -1,16 +1,25 @@
-"""Staff pages: participation board, e-mail templates, reminders. Roles are checked on every view."""
+"""Staff pages: participation board, e-mail templates, reminders, invitations and sending (role checked in each)."""
 
+from django.conf import settings
 from django.contrib import messages
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from bilan.core.forms import error_summary
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
+from bilan.french import plural
 from bilan.interop.spreadsheets import FORMATS, write_table
 from bilan.outreach import services
-from bilan.outreach.forms import MailTemplateForm, ReminderActionForm, ReminderPolicyForm, SendRemindersForm
+from bilan.outreach.forms import (
+    InvitationsActionForm,
+    MailTemplateForm,
+    QueueInvitationsForm,
+    ReminderActionForm,
+    ReminderPolicyForm,
+    SendRemindersForm,
+)
 from bilan.outreach.models import MailKind, MailStatus, MailTemplate, OutgoingMail
 from bilan.outreach.participation import (
     NONRESPONDENT_HEADER,
@@ -129,3 +138,67 @@ def reminders(request, campaign):
         "steps": reminder_steps(campaign.opens_at, campaign.closes_at,
                                          policy.days_after_opening or [], policy.days_before_closing or []),
     })
+
+
+@staff_campaign_view(Role.PILOT, methods=("GET", "HEAD", "POST"))
+def invitations(request, campaign):
+    """Before sending: who will be invited and the message; then the counts, the worker, « Relancer maintenant »."""
+    from bilan.core.checks import site_url_problem
+
+    invite_form, remind_form, refused, anchor = QueueInvitationsForm(), SendRemindersForm(), None, "#mettre-en-file"
+    here = reverse("outreach:invitations", args=[campaign.slug])
+    if request.method == "POST":
+        chooser = InvitationsActionForm(request.POST)
+        if not chooser.is_valid():
+            refused = chooser
+        elif chooser.cleaned_data["action"] == "invite":
+            invite_form = QueueInvitationsForm(request.POST)
+            if invite_form.is_valid():
+                try:
+                    queued = services.queue_announced_invitations(campaign, invite_form.cleaned_data["expected"])
+                except services.InvitationsRefused as problem:
+                    invite_form.add_error(None, str(problem))
+                else:
+                    if queued:
+                        messages.success(request, f"{plural(queued, 'invitation mise', 'invitations mises')} "
+                                                  "en file. Le worker les envoie à son prochain passage "
+                                                  "(toutes les 5\u00a0secondes)\u00a0; les compteurs ci-dessous "
+                                                  "suivent l'envoi.")
+                    else:
+                        messages.info(request, "Rien de nouveau à mettre en file\u00a0: ces invitations "
+                                               "l'ont déjà été.")
+                    return redirect(here + "#envoi")
+            refused = invite_form
+        else:
+            remind_form = SendRemindersForm(request.POST)
+            if remind_form.is_valid():
+                queued = services.queue_manual_reminders(campaign)
+                if queued:
+                    messages.success(request, f"{plural(queued, 'relance mise', 'relances mises')} en file "
+                                              f"(annoncées\u00a0: {remind_form.cleaned_data['expected']}). "
+                                              "Elles partent au prochain passage du worker.")
+                else:
+                    messages.info(request, "Aucune relance mise en file\u00a0: personne n'est à relancer "
+                                           "maintenant (déjà relancé aujourd'hui ou réponse envoyée).")
+                return redirect(here + "#relancer")
+            refused, anchor = remind_form, "#relancer"
+    plan = services.invitation_plan(campaign)
+    policy = services.policy_for(campaign)
+    return render(request, "outreach/invitations.html", {
+        "campaign": campaign, "plan": plan, "preview": services.invitation_preview(campaign, plan),
+        "blocker": services.invitations_blocker(campaign), "rule": services.QUEUE_RULE,
+        "status": services.sending_status(campaign), "kinds": MailKind.choices,
+        "statuses": [(status, MailStatus(status).label) for status in services.STATUS_ORDER],
+        "site_url": settings.SITE_URL, "site_url_problem": site_url_problem(settings.SITE_URL),
+        "count_now": services.count_manual_reminders(campaign), "policy": policy,
+        "invite_form": invite_form, "remind_form": remind_form,
+        "refused_summary": error_summary(refused, anchor) if refused is not None else [],
+    })
+
+
+@staff_campaign_view(Role.PILOT)
+def invitations_status(request, campaign):
+    """The counts and the worker's state, for the page's polling script (JSON)."""
+    response = JsonResponse(services.sending_status(campaign))
+    response["Cache-Control"] = "no-store"
+    return response

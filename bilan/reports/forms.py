@@ -11,7 +11,8 @@ from __future__ import annotations
 from django import forms
 
 from bilan.core.forms import ChoiceField, StaffForm, guillemets, shown
-from bilan.reports.models import ReportAddition
+from bilan.reports.actions import selector_key
+from bilan.reports.models import Action, ActionStatus, ReportAddition
 
 TEXT_MAX_LENGTH = 10_000
 MAX_POSITION = 99
@@ -137,3 +138,138 @@ class AddForm(StaffForm):
         if "text" in data and "image" in data and not (data["text"] or data["image"]) and not self.errors.get("image"):
             self.add_error("text", "Saisissez un texte ou choisissez une image.")
         return data
+
+
+# --------------------------------------------------------------------------- the action plan
+
+ACTION_TITLE_MAX_LENGTH = Action._meta.get_field("title").max_length
+ACTION_OWNER_MAX_LENGTH = Action._meta.get_field("owner").max_length
+STATEMENT_MAX_LENGTH = 300
+MAX_INDICATORS = 6
+DATE_HINT = "jj/mm/aaaa, par exemple 30/06/2026"
+
+
+class DueDateField(forms.DateField):
+    """A deadline typed as 30/06/2026 (or sent by a date picker as 2026-06-30); its message quotes the value."""
+
+    input_formats = ("%d/%m/%Y", "%Y-%m-%d")
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                f"Date d'échéance {guillemets(shown(value))} invalide\u00a0: une date réelle est attendue, "
+                f"sous la forme {DATE_HINT}.", code="invalid") from None
+
+
+class ActionForm(StaffForm):
+    """An action of the plan: what, who, when, its state, the findings and comment themes it answers.
+
+    The findings are chosen among the campaign's questionnaire (``finding-N``, a choice of a
+    question or a cell of a grid, each with the ``statement-N`` the report writes after its
+    figure); the themes among the questionnaire's comment themes. A value the page did not
+    offer (a forged question code) is refused.
+    """
+
+    title = forms.CharField(label="Intitulé", max_length=ACTION_TITLE_MAX_LENGTH,
+                            error_messages={"required": "Saisissez l'intitulé de l'action."})
+    description = forms.CharField(label="Description", required=False, max_length=TEXT_MAX_LENGTH,
+                                  widget=forms.Textarea(attrs={"rows": 4}))
+    owner = forms.CharField(label="Responsable", required=False, max_length=ACTION_OWNER_MAX_LENGTH,
+                            help_text="La personne ou l'équipe en charge")
+    due_date = DueDateField(label="Échéance", required=False, help_text=DATE_HINT,
+                            widget=forms.DateInput(format="%d/%m/%Y", attrs={"inputmode": "numeric",
+                                                                             "autocomplete": "off"}))
+    status = ChoiceField(label="État", choices=ActionStatus.choices, initial=ActionStatus.PLANNED, error_messages={
+        "required": "Choisissez l'état de l'action.",
+        "invalid_choice": "État «\u00a0%(value)s\u00a0» inconnu."})
+    themes = forms.MultipleChoiceField(
+        label="Thèmes de commentaires visés", required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Le thème «\u00a0%(value)s\u00a0» n'existe pas pour ce questionnaire."})
+
+    def __init__(self, findings, themes, data=None, *, initial=None, indicators=()):
+        """``findings``: :class:`bilan.reports.actions.Finding` of the questionnaire; ``themes``: (code, label);
+        ``indicators``: the action's current ones (one slot each, plus an empty one)."""
+        super().__init__(data=data, initial=initial, auto_id="action-%s")
+        self.findings = {f.key: f for f in findings}
+        groups: dict[str, list[tuple[str, str]]] = {}
+        for finding in findings:
+            groups.setdefault(finding.section, []).append((finding.key, finding.label))
+        current = [(key_of(i), i.get("statement", "")) for i in indicators]
+        for key, _ in current:
+            if key not in self.findings:
+                # Kept as it was when the questionnaire no longer offers it (not silently dropped).
+                groups.setdefault("Absent du questionnaire de cette campagne", []).append((key, key))
+        choices = [("", "— aucun —"), *((section or "Autres", options) for section, options in groups.items())]
+        self.slots = min(max(len(current) + 1, 2), MAX_INDICATORS)
+        if data is not None:
+            posted = sum(1 for name in data if name.startswith("finding-"))
+            self.slots = min(max(self.slots, posted), MAX_INDICATORS)
+        self.kept = {key_of(i): {k: v for k, v in i.items() if k != "statement"} for i in indicators}
+        for n in range(self.slots):
+            key, statement = current[n] if n < len(current) else ("", "")
+            self.fields[f"finding-{n}"] = ChoiceField(
+                label=f"Constat visé n°\u00a0{n + 1}", required=False, choices=choices, initial=key,
+                help_text="Une réponse du questionnaire (question et choix, ou ligne et colonne d'un tableau)",
+                error_messages={"invalid_choice": "La réponse «\u00a0%(value)s\u00a0» n'existe pas dans le "
+                                                  "questionnaire de cette campagne."})
+            self.fields[f"statement-{n}"] = forms.CharField(
+                label=f"Ce que mesure le constat n°\u00a0{n + 1}", required=False, max_length=STATEMENT_MAX_LENGTH,
+                initial=statement,
+                help_text="Écrit après le pourcentage dans le compte-rendu, par exemple «\u00a0ne connaissent pas "
+                          "les recommandations\u00a0». Laissé vide, il reprend la question et la réponse.")
+        theme_choices = list(themes)
+        known = {code for code, _ in theme_choices}
+        theme_choices += [(code, code) for code in (initial or {}).get("themes", []) if code not in known]
+        self.fields["themes"].choices = theme_choices
+        if not theme_choices:
+            del self.fields["themes"]
+        self.dsfr_fields()
+
+    def finding_rows(self):
+        """(finding field, statement field) of each slot, for the page's fieldsets."""
+        return [(self[f"finding-{n}"], self[f"statement-{n}"]) for n in range(self.slots)]
+
+    def main_fields(self):
+        return [self[name] for name in ("title", "description", "owner", "due_date", "status")]
+
+    def clean(self):
+        data = super().clean()
+        for n in range(self.slots):
+            key, statement = data.get(f"finding-{n}"), data.get(f"statement-{n}")
+            if statement and not key and f"finding-{n}" not in self.errors:
+                self.add_error(f"finding-{n}", f"Choisissez la réponse que mesure le constat n°\u00a0{n + 1} "
+                                               "(ou effacez son texte).")
+        return data
+
+    def indicators(self) -> list[dict]:
+        """The chosen findings as the model keeps them (selector and statement), without duplicates."""
+        chosen, seen = [], set()
+        for n in range(self.slots):
+            key = self.cleaned_data.get(f"finding-{n}")
+            if not key or key in seen:
+                continue
+            seen.add(key)
+            finding = self.findings.get(key)
+            statement = self.cleaned_data.get(f"statement-{n}", "").strip()
+            selector = dict(finding.selector) if finding else dict(self.kept[key])
+            chosen.append({**selector, "statement": statement or (finding.default_statement if finding else key)})
+        return chosen
+
+
+def key_of(indicator: dict) -> str:
+    return selector_key({k: v for k, v in indicator.items() if k != "statement"})
+
+
+class ActionMoveForm(StaffForm):
+    direction = ChoiceField(label="Sens", choices=[("up", "monter"), ("down", "descendre")], widget=forms.HiddenInput,
+                            error_messages={"required": "Le formulaire ne dit pas dans quel sens déplacer l'action.",
+                                            "invalid_choice": "Sens «\u00a0%(value)s\u00a0» inconnu (monter ou "
+                                                              "descendre)."})
+
+
+class ActionStatusForm(StaffForm):
+    status = ChoiceField(label="État", choices=ActionStatus.choices, widget=forms.HiddenInput, error_messages={
+        "required": "Le formulaire ne dit pas quel état donner à l'action.",
+        "invalid_choice": "État «\u00a0%(value)s\u00a0» inconnu."})

@@ -11,6 +11,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bilan.reports import builder
+from bilan.reports.actions import theme_labels
 from bilan.reports.document import Image, ReportDocument
 from bilan.reports.models import Action, ActionStatus, ReportAddition, ReportEdit, ReportSectionSetting, ReportVersion
 from bilan.reports.renderers import FORMATS, render
@@ -73,12 +74,14 @@ def comment_digests(campaign: Campaign) -> dict:
 
 
 def _action_data(action: Action) -> builder.ActionData:
+    # The plan's pages keep theme codes: the report names the themes by their current label.
+    labels = theme_labels(action.campaign) if action.themes else {}
     return builder.ActionData(
         title=action.title, description=action.description, owner=action.owner, due_date=action.due_date,
         status=action.get_status_display(),
         indicators=[builder.Indicator(selector={k: v for k, v in i.items() if k != "statement"},
                                       statement=i.get("statement", "")) for i in action.indicators],
-        themes=list(action.themes),
+        themes=[labels.get(theme, theme) for theme in action.themes],
     )
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bilan.reports import views
+from bilan.reports import views, views_actions
 
 app_name = "reports"
 urlpatterns = [
@@ -13,4 +13,9 @@ urlpatterns = [
     path("<slug:slug>/compte-rendu/versions/<int:number>/", views.version, name="version"),
     path("<slug:slug>/compte-rendu/versions/<int:number>/telecharger.<str:fmt>", views.version_download,
          name="version_download"),
+    path("<slug:slug>/plan-d-action/", views_actions.actions, name="actions"),
+    path("<slug:slug>/plan-d-action/nouvelle/", views_actions.action_new, name="action_new"),
+    path("<slug:slug>/plan-d-action/<int:action_id>/", views_actions.action_edit, name="action_edit"),
+    path("<slug:slug>/plan-d-action/<int:action_id>/deplacer/", views_actions.action_move, name="action_move"),
+    path("<slug:slug>/plan-d-action/<int:action_id>/etat/", views_actions.action_state, name="action_state"),
 ]

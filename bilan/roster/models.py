@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
@@ -104,3 +105,29 @@ class Mandate(models.Model):
 
     def __str__(self):
         return f"{self.referent} — {self.school.name} ({self.school_year})"
+
+
+class RosterUpload(models.Model):
+    """A roster file a pilot sent, kept between its preview and its confirmation (all or nothing).
+
+    Only its sender may confirm it, for its académie, within ``UPLOAD_LIFETIME``
+    (bilan.roster.services); ``applied_at`` makes a second confirmation a no-op.
+    """
+
+    academie = models.ForeignKey(Academie, on_delete=models.CASCADE, related_name="roster_uploads",
+                                 verbose_name="académie")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+",
+                             verbose_name="envoyé par")
+    filename = models.CharField("nom du fichier", max_length=255)
+    data = models.BinaryField("contenu")
+    school_year = models.CharField("année scolaire", max_length=9)
+    created_at = models.DateTimeField("envoyé le", auto_now_add=True)
+    applied_at = models.DateTimeField("importé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "envoi de référentiel"
+        verbose_name_plural = "envois de référentiel"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} ({self.school_year})"

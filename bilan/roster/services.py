@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from django.db import IntegrityError, transaction
 from django.db.models import Model
+from django.utils import timezone
 from django.utils.text import slugify
 
 from bilan.french import french_spacing
 from bilan.interop.tabular import TableError, read_table
-from bilan.roster.importer import ImportProblem, RosterPlan, validate_roster
-from bilan.roster.models import Academie, Departement, Mandate, Referent, School
+from bilan.roster.diff import CurrentMandate, RosterDiff, RosterSnapshot, diff_roster
+from bilan.roster.importer import ImportProblem, RosterPlan, canonical_column, validate_roster
+from bilan.roster.models import Academie, Departement, Mandate, Referent, RosterUpload, School
 from bilan.vocabularies import DEPARTEMENTS
 
 
@@ -231,3 +234,209 @@ def _save_mandates(plan: RosterPlan, schools: dict[str, School], referents: dict
                            school_year=entry.school_year))
     Mandate.objects.bulk_create(new, batch_size=500)
     report.mandates.created = len(new)
+
+
+# --- The roster pages: preview an upload against the current roster, then apply it ----------------
+
+UPLOAD_LIFETIME = timedelta(days=1)
+MAX_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+def academie_schools(academie: Academie):
+    return School.objects.filter(departement__academie=academie)
+
+
+def academie_mandates(academie: Academie, school_year: str | None = None):
+    mandates = Mandate.objects.filter(school__departement__academie=academie)
+    return mandates if school_year is None else mandates.filter(school_year=school_year)
+
+
+def academie_referents(academie: Academie):
+    """Referents with a mandate, any year, in a school of the académie."""
+    return Referent.objects.filter(mandates__school__departement__academie=academie).distinct()
+
+
+def roster_years(academie: Academie) -> list[str]:
+    """School years with mandates in the académie, newest first."""
+    return sorted(set(academie_mandates(academie).values_list("school_year", flat=True)), reverse=True)
+
+
+def compared_year(academie: Academie, school_year: str) -> str:
+    """The roster a file for ``school_year`` is compared with: that year's, else the latest before it."""
+    years = roster_years(academie)
+    if school_year in years:
+        return school_year
+    return max((year for year in years if year < school_year), default="")
+
+
+def roster_snapshot(academie: Academie, school_year: str, uais=()) -> RosterSnapshot:
+    """The académie's roster compared with a file for ``school_year`` naming the schools ``uais``."""
+    year = compared_year(academie, school_year)
+    mandates = tuple(
+        CurrentMandate(email, first, last, uai) for email, first, last, uai in
+        academie_mandates(academie, year).values_list("referent__email", "referent__first_name",
+                                                      "referent__last_name", "school__uai")
+    ) if year else ()
+    schools = dict(academie_schools(academie).values_list("uai", "name"))
+    foreign = frozenset(School.objects.filter(uai__in=[u for u in uais if u not in schools])
+                        .values_list("uai", flat=True))
+    return RosterSnapshot(school_year=year, mandates=mandates, schools=schools, foreign_schools=foreign)
+
+
+def allowed_departements(academie: Academie) -> dict[str, str]:
+    """Départements a roster file of the académie may name (as :func:`import_roster` allows them)."""
+    own = dict(academie.departements.values_list("code", "name"))
+    if own:
+        return own
+    taken = set(Departement.objects.values_list("code", flat=True))
+    return {code: name for code, name in DEPARTEMENTS.items() if code not in taken}
+
+
+@dataclass
+class RosterPreview:
+    """A roster file read and compared with the current roster; confirmable only without problems."""
+
+    filename: str
+    school_year: str
+    rows: int = 0
+    plan: RosterPlan | None = None
+    diff: RosterDiff | None = None
+    problems: list[ImportProblem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def preview_roster(academie: Academie, data: bytes, filename: str, school_year: str) -> RosterPreview:
+    """Read ``data`` (a CSV, XLSX or ODS file) and compare it with the roster: nothing is written."""
+    preview = RosterPreview(filename=filename, school_year=school_year)
+    try:
+        table = read_table(data, filename, max_file_size=MAX_UPLOAD_BYTES)
+    except TableError as error:
+        preview.problems.append(ImportProblem(error.line, None, error.detail))
+        return preview
+    preview.rows = len(table.rows)
+    preview.notes.extend(table.notes)
+    plan = validate_roster(table, school_year=school_year, departements=allowed_departements(academie))
+    preview.plan = plan
+    preview.notes.extend(plan.notes)
+    uai_header = next((h for h in table.headers if canonical_column(h) == "uai"), None)
+    snapshot = roster_snapshot(academie, school_year, list(plan.schools))
+    preview.diff = diff_roster(plan, snapshot, school_year, uai_header=uai_header)
+    preview.problems = sorted([*plan.problems, *preview.diff.problems],
+                              key=lambda problem: (problem.line or 0, problem.column or ""))
+    return preview
+
+
+def store_upload(academie: Academie, user, filename: str, data: bytes, school_year: str) -> RosterUpload:
+    """Keep a previewed file for its confirmation; forget the uploads past their lifetime."""
+    RosterUpload.objects.filter(created_at__lt=timezone.now() - UPLOAD_LIFETIME).delete()
+    return RosterUpload.objects.create(academie=academie, user=user, filename=filename[:255], data=data,
+                                       school_year=school_year)
+
+
+def upload_expired(upload: RosterUpload, now=None) -> bool:
+    return (now or timezone.now()) - upload.created_at > UPLOAD_LIFETIME
+
+
+class UploadRefused(Exception):
+    """The stored file no longer imports (the roster changed meanwhile): nothing was written."""
+
+    def __init__(self, problems: list[ImportProblem]):
+        self.problems = problems
+        super().__init__("; ".join(str(problem) for problem in problems))
+
+
+@dataclass
+class AppliedUpload:
+    report: ImportReport
+    emails_changed: int = 0
+    mandates_removed: int = 0
+
+
+def apply_upload(upload: RosterUpload) -> AppliedUpload | None:
+    """Import a previewed upload, all or nothing; None when it was already imported.
+
+    Inside one transaction: the upload is claimed (a second confirmation finds
+    it claimed and changes nothing), the file is compared again with the
+    roster as it is now, the changed e-mail addresses are given to the same
+    people (their « adresse refusée » mark cleared), the mandates of the
+    file's year that it no longer lists are removed when the file replaces
+    that year's roster, then the rows are imported.
+    """
+    academie = upload.academie
+    with transaction.atomic():
+        claimed = RosterUpload.objects.filter(pk=upload.pk, applied_at__isnull=True).update(applied_at=timezone.now())
+        if not claimed:
+            return None
+        data = bytes(upload.data)
+        preview = preview_roster(academie, data, upload.filename, upload.school_year)
+        if not preview.ok:
+            raise UploadRefused(preview.problems)
+        diff = preview.diff
+        applied = AppliedUpload(report=ImportReport(filename=upload.filename))
+        for change in diff.email_changes:
+            if Referent.objects.filter(email__iexact=change.after.email).exists():
+                continue
+            applied.emails_changed += Referent.objects.filter(email__iexact=change.before.email).update(
+                email=change.after.email, email_bad=False, email_bad_reason="")
+        if diff.same_year:
+            wanted = {(m.email, m.uai) for m in preview.plan.mandates}
+            stale = [m.pk for m in academie_mandates(academie, upload.school_year).select_related("referent", "school")
+                     if (m.referent.email.lower(), m.school.uai) not in wanted]
+            applied.mandates_removed, _ = Mandate.objects.filter(pk__in=stale).delete()
+        applied.report = import_roster(data, school_year=upload.school_year, academie=academie,
+                                       filename=upload.filename)
+        if not applied.report.ok:
+            raise UploadRefused(applied.report.problems)
+    return applied
+
+
+# --- One referent, one school, edited from their pages ---------------------------------------------
+
+def update_referent(referent: Referent, *, first_name: str, last_name: str, email: str,
+                    school_year: str, schools: dict[int, str], add_school: str, academie: Academie) -> None:
+    """Save a referent's names and address and their schools for ``school_year``, all or nothing.
+
+    A new address clears the « adresse refusée » mark: the bounce was about the old one.
+    ``schools`` maps each of their mandates that year to a UAI of the académie, or « - » to end it.
+    """
+    with transaction.atomic():
+        if email.lower() != referent.email.lower():
+            referent.email_bad, referent.email_bad_reason = False, ""
+        referent.first_name, referent.last_name, referent.email = first_name, last_name, email
+        referent.save()
+        by_uai = {school.uai: school for school in academie_schools(academie)}
+        mandates = {m.pk: m for m in academie_mandates(academie, school_year).filter(referent=referent)
+                    .select_related("school")}
+        wanted: list[str] = []  # the year's schools, the first one (the stratum) first
+        for pk in sorted(schools):
+            uai = schools[pk]
+            if pk in mandates and uai != "-" and uai not in wanted:
+                wanted.append(uai)
+        if add_school and add_school not in wanted:
+            wanted.append(add_school)
+        current = [mandates[pk] for pk in sorted(mandates)]
+        if [m.school.uai for m in current] == wanted:
+            return
+        # Mandates keep their id where they can (the first one is the referent's stratum): each one
+        # takes the school at its place. When a school moves from one mandate to another (the unique
+        # constraint would refuse the intermediate state), the year's mandates are written anew, in order.
+        targets = dict(zip((m.pk for m in current), wanted, strict=False))
+        held = {m.school.uai: m.pk for m in current}
+        if any(held.get(uai, pk) != pk for pk, uai in targets.items()):
+            Mandate.objects.filter(pk__in=mandates).delete()
+            current, targets = [], {}
+        for mandate in current:
+            if mandate.pk not in targets:
+                mandate.delete()
+        for mandate in current:
+            uai = targets.get(mandate.pk)
+            if uai and mandate.school.uai != uai:
+                mandate.school = by_uai[uai]
+                mandate.save(update_fields=["school"])
+        done = set(targets.values())
+        Mandate.objects.bulk_create([Mandate(referent=referent, school=by_uai[uai], school_year=school_year)
+                                     for uai in wanted if uai not in done])

@@ -19,7 +19,12 @@ def _parse_cached(source_yaml: str) -> Questionnaire:
 
 
 class QuestionnaireVersion(models.Model):
-    """One immutable version of a questionnaire file; campaigns point to one."""
+    """One version of a questionnaire file; campaigns point to one.
+
+    A version does not change once a campaign using it has answers, nor while several campaigns
+    share it; only a copy made by the browser's editor for one campaign without answers is
+    updated in place (see bilan.surveys.questionnaires).
+    """
 
     code = models.SlugField("code", max_length=64)
     version = models.CharField("version", max_length=32)

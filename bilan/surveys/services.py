@@ -50,11 +50,14 @@ class InvitationReport:
     tokens: dict[int, str]  # invitation id -> raw token, for the first message only
 
 
-def primary_mandates(school_year: str) -> dict[int, Mandate]:
-    """The first mandate of each referent for a school year: their stratum."""
+def primary_mandates(school_year: str, academie_id: int | None = None) -> dict[int, Mandate]:
+    """The first mandate of each referent for a school year: their stratum (in one académie's schools)."""
     primary: dict[int, Mandate] = {}
-    for mandate in (Mandate.objects.filter(school_year=school_year)
-                    .select_related("school__departement").order_by("referent_id", "id")):
+    mandates = Mandate.objects.filter(school_year=school_year)
+    if academie_id is not None:
+        # A campaign invites its own académie's roster, never another académie's referents.
+        mandates = mandates.filter(school__departement__academie_id=academie_id)
+    for mandate in mandates.select_related("school__departement").order_by("referent_id", "id"):
         primary.setdefault(mandate.referent_id, mandate)
     return primary
 
@@ -64,7 +67,7 @@ def invite_roster(campaign: Campaign, *, with_tokens: bool = True) -> Invitation
     """One invitation per referent in post for the campaign's school year (idempotent)."""
     existing_ids = set(campaign.invitations.values_list("referent_id", flat=True))
     created, tokens = 0, {}
-    for referent_id, mandate in primary_mandates(campaign.school_year).items():
+    for referent_id, mandate in primary_mandates(campaign.school_year, campaign.academie_id).items():
         if referent_id in existing_ids:
             continue
         invitation = Invitation.objects.create(
@@ -79,7 +82,7 @@ def invite_roster(campaign: Campaign, *, with_tokens: bool = True) -> Invitation
 
 def invite_one(campaign: Campaign, referent: Referent) -> tuple[Invitation, str]:
     """Invite a single referent (using their first mandate of the year) and return a link token."""
-    mandate = primary_mandates(campaign.school_year).get(referent.pk)
+    mandate = primary_mandates(campaign.school_year, campaign.academie_id).get(referent.pk)
     if mandate is None:
         raise ValueError(f"{referent} n'a pas de mandat en {campaign.school_year}")
     invitation, _ = Invitation.objects.get_or_create(

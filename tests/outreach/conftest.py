@@ -1,17 +1,12 @@
-"""Fixtures for outreach: a 446-referent roster, an open campaign, a real SMTP server on loopback."""
+"""Fixtures for outreach: a 446-referent roster, an open campaign (the loopback SMTP server, ``smtp``, is
+tests/conftest.py's)."""
 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
-from dataclasses import dataclass, field
 from datetime import timedelta
-from email import message_from_bytes, policy
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.utils import timezone
 
 from bilan.roster.models import Academie, Departement, Mandate, Referent, School, SchoolType
@@ -37,87 +32,6 @@ def pytest_collection_modifyitems(config, items):
         config.issue_config_time_warning(pytest.PytestWarning(
             f"{len(dropped)} test(s) outreach PostgreSQL désélectionné(s) : DATABASE_URL ne pointe pas "
             "vers PostgreSQL (définir DATABASE_URL=postgres://… pour les exécuter)"), stacklevel=2)
-
-
-def free_port() -> int:
-    # aiosmtpd's Controller needs a real port number, not 0.
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@dataclass
-class Received:
-    recipient: str
-    message_id: str
-    subject: str
-    text: str
-    html: str
-    at: float = field(default_factory=time.monotonic)
-
-
-@dataclass
-class RecordingHandler:
-    """Keeps every accepted message; refuses some recipients permanently (550) or for now (421)."""
-
-    refuse: set[str] = field(default_factory=set)
-    refuse_for_now: set[str] = field(default_factory=set)
-    received: list[Received] = field(default_factory=list)
-    lock: threading.Lock = field(default_factory=threading.Lock)
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802  aiosmtpd's hook name
-        if address.lower() in self.refuse:
-            return "550 5.1.1 Utilisateur inconnu"
-        if address.lower() in self.refuse_for_now:
-            return "421 4.7.0 Trop de connexions, réessayez plus tard"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802  aiosmtpd's hook name
-        message = message_from_bytes(envelope.content, policy=policy.default)
-        text = message.get_body(("plain",))
-        html = message.get_body(("html",))
-        with self.lock:
-            for recipient in envelope.rcpt_tos:
-                self.received.append(Received(
-                    recipient=recipient.lower(), message_id=str(message["Message-ID"]),
-                    subject=str(message["Subject"]).strip(), text=text.get_content() if text else "",
-                    html=html.get_content() if html else ""))
-        return "250 Message accepted for delivery"
-
-    def recipients(self) -> list[str]:
-        with self.lock:
-            return [item.recipient for item in self.received]
-
-
-class SmtpServer:
-    def __init__(self):
-        self.port = free_port()
-        self.handler = RecordingHandler()
-        self.controller = None
-
-    def start(self):
-        self.controller = Controller(self.handler, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
-
-    def stop(self):
-        if self.controller is not None:
-            self.controller.stop()
-            self.controller = None
-
-
-@pytest.fixture
-def smtp(settings):
-    server = SmtpServer()
-    server.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = server.port
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-    settings.EMAIL_RATE_PER_SECOND = 0
-    yield server
-    server.stop()
 
 
 def build_roster(referents: int = 446, school_year: str = SCHOOL_YEAR) -> Academie:

@@ -34,7 +34,7 @@ def test_the_demo_board_page_shows_both_rates(client, demo):
                        else User.objects.create(username="admin-demo", is_superuser=True))
     page = client.get(reverse("outreach:board", args=[demo.slug])).content.decode()
     previous = participation(demo).previous_final_rate * 100
-    assert "Taux de réponse : <strong>32,5\u00a0%</strong>" in page
+    assert "Taux de réponse\u00a0: <strong>32,5\u00a0%</strong>" in page
     assert f'<strong id="taux-final-an-dernier">{previous:.1f}\u00a0%</strong>'.replace(".", ",") in page
     assert f"{previous:.1f}".startswith("42")
 

@@ -221,5 +221,5 @@ def test_each_report_page_has_the_one_breadcrumb_back_to_the_draft(client, perso
     publish = reverse("reports:publish", args=[slug])
     check_breadcrumb(client, publish, report, "Publier")
     published = client.post(publish, {"confirm": "on"}, follow=True)
-    assert published.content.decode().count("publiée\u00a0; elle ne changera plus.") == 1
+    assert published.content.decode().count("publiée\u202f; elle ne changera plus.") == 1  # U+202F before « ; »
     check_breadcrumb(client, reverse("reports:version", args=[slug, 1]), report, "Version 1 publiée")

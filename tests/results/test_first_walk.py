@@ -26,7 +26,7 @@ def test_a_table_said_in_decreasing_frequency_lists_its_rows_so(personas):
     campaign = Campaign.objects.get(slug="2023-2024")
     question = campaign.questionnaire.schema.question("INFO_SOURCES")
     page = page_text(personas["reader"], SECTION.format("info"))
-    rows = table_rows(page, "Sources d'information : données (plusieurs réponses possibles, "
+    rows = table_rows(page, "Sources d'information\u00a0: données (plusieurs réponses possibles, "
                             "par ordre décroissant de fréquence)")
     assert len(rows) == len(question.all_choices)
     order = [choice.label for choice in question.all_choices]

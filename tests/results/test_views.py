@@ -49,7 +49,7 @@ def test_a_section_page_has_a_chart_with_a_text_alternative_and_its_data_table(p
     page = client_for(personas["reader"]).get(SECTION).content.decode()
     assert 'alt="Barres empilées, Ressources institutionnelles' in page
     assert "Lumni enseignement" in page
-    assert "<caption>Ressources institutionnelles : données" in page
+    assert "<caption>Ressources institutionnelles\u00a0: données" in page
     assert "42\u00a0%" in page  # Lumni used
 
 

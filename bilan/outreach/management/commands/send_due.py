@@ -31,13 +31,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, batch_size, lease, worker_id, now, no_plan, parallel, **options):
         from bilan.core.checks import require_site_url
-        from bilan.outreach.services import plan_due, send_due
+        from bilan.outreach.services import host_name, plan_due, record_heartbeat, send_due
 
         require_site_url(self)  # the reminders it plans carry links built on SITE_URL
         moment = parse_now(now)
+        # Run by cron, it is the worker: its heartbeat (one row per machine) tells the invitations page so.
+        beat_id = worker_id or f"send-due@{host_name()}"
+        if moment is None:
+            record_heartbeat(beat_id, "send-due")
         planned = None if no_plan else plan_due(moment)
         report = send_due(moment, worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease),
-                          parallel=parallel)
+                          parallel=parallel,
+                          on_batch=None if moment else lambda: record_heartbeat(beat_id, "send-due", new_pass=False))
         if planned is not None:
             self.stdout.write(f"Mis en file : {planned.reminders} relance(s), {planned.thanks} remerciement(s).")
         self.stdout.write(f"Envoyés : {report.sent} ; adresses refusées : {report.bounced} ; "

@@ -31,7 +31,7 @@ class Command(BaseCommand):
         from django_tasks_db.management.commands.db_worker import Worker
 
         from bilan.core.checks import require_site_url
-        from bilan.outreach.services import plan_due, send_due
+        from bilan.outreach.services import plan_due, record_heartbeat, send_due
 
         require_site_url(self)  # the reminders it plans and sends carry links built on SITE_URL
         worker_id = worker_id or get_random_string(24)
@@ -48,9 +48,12 @@ class Command(BaseCommand):
         while running["on"]:
             close_old_connections()
             try:
+                # The invitations page reads this heartbeat to tell whether the queued e-mails will leave.
+                record_heartbeat(worker_id, "worker")
                 plan_due()
                 report = send_due(worker_id=worker_id, batch_size=batch_size, lease=timedelta(seconds=lease),
-                                  parallel=parallel)
+                                  parallel=parallel,
+                                  on_batch=lambda: record_heartbeat(worker_id, "worker", new_pass=False))
                 if report.claimed:
                     self.stdout.write(f"envoyés {report.sent}, refusés {report.bounced}, "
                                       f"à réessayer {report.retried}, échecs {report.failed}")
