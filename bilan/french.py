@@ -22,6 +22,7 @@ plain ``date`` / ``datetime`` values.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 
@@ -199,3 +200,65 @@ def fr_time(moment: time | datetime) -> str:
 def fr_datetime(moment: datetime) -> str:
     """« 30 juin 2024 à 23 h 59 » (``moment`` already in local time)."""
     return f"{fr_date(moment)} à {fr_time(moment)}"
+
+
+# --- The same in HTML: text nodes only ----------------------------------------------------------
+
+# An element whose content is not prose, or a comment: skipped whole.
+_RAW_ELEMENTS = ("script", "style", "pre", "code", "kbd", "samp", "textarea")
+_RAW = re.compile("|".join(rf"<{name}\b.*?</{name}\s*>" for name in _RAW_ELEMENTS) + r"|<!--.*?-->",
+                  re.IGNORECASE | re.DOTALL)
+# A mark with a space of any kind before it, or « with one after it: the places french_spacing may
+# change. The pattern starts with the mark (rare in a page) so the search skips ahead fast.
+_SPACE = " \t\r\n\f\u00a0\u202f"
+_MARK_AFTER_SPACE = re.compile(rf"[:;?!%»«](?:(?<=[{_SPACE}].)|(?<=«)(?=[{_SPACE}]))")
+_ALREADY_RIGHT = {f"{NBSP}:", f"{NBSP}%", f"{NBSP}»", f"{NNBSP};", f"{NNBSP}?", f"{NNBSP}!", f"«{NBSP}"}
+# In HTML text a line break or tab is a breakable space like any other: make it a space so
+# that french_spacing (which knows spaces only) turns the run into one no-break space.
+_HTML_SPACE = re.compile(r"[\t\r\n\f]")
+
+
+def _spaced(site: str) -> str:
+    return site if site in _ALREADY_RIGHT else french_spacing(_HTML_SPACE.sub(" ", site), narrow=True)
+
+
+def french_spacing_html(html: str) -> str:
+    """``html`` with French no-break spaces (:func:`french_spacing`, narrow) in its text nodes only.
+
+    Never in tags and attribute values, nor in ``<script>``, ``<style>``, ``<pre>``, ``<code>``,
+    ``<kbd>``, ``<samp>``, ``<textarea>`` (what a person edits) or comments; see
+    :mod:`bilan.core.middleware`, which applies it to every page.
+
+    Rather than cutting the page at every tag, it visits each mark that has a space beside it
+    (a few hundred in a big page) and skips it when it is inside a tag (the last « < » before it
+    comes after the last « > ») or inside a raw element or a comment. A literal « > » in an
+    attribute value would end the tag early, as it does for an HTML tokenizer that splits on
+    « > »: Django escapes it in values (« &gt; »), so only hand-written attributes could hold one.
+    """
+    raw_spans = None
+    pieces, done, size = [], 0, len(html)
+    for match in _MARK_AFTER_SPACE.finditer(html):
+        mark = match.start()
+        if mark < done or html.rfind("<", 0, mark) > html.rfind(">", 0, mark):
+            continue
+        if raw_spans is None:
+            raw_spans = [raw.span() for raw in _RAW.finditer(html)]
+            raw_starts = [span[0] for span in raw_spans]
+        inside = bisect_right(raw_starts, mark) - 1
+        if inside >= 0 and mark < raw_spans[inside][1]:
+            continue
+        start = end = mark
+        if html[mark] == "«":
+            end += 1
+            while end < size and html[end] in _SPACE:
+                end += 1
+        else:
+            end += 1
+            while start > done and html[start - 1] in _SPACE:
+                start -= 1
+        pieces += [html[done:start], _spaced(html[start:end])]
+        done = end
+    if not pieces:
+        return html
+    pieces.append(html[done:])
+    return "".join(pieces)

@@ -10,8 +10,9 @@ from django.test import Client, RequestFactory
 from django.urls import resolve
 from django.utils.html import escape
 
-from bilan.core.middleware import FrenchTypographyMiddleware, space_html_text
+from bilan.core.middleware import FrenchTypographyMiddleware
 from bilan.french import NBSP, NNBSP
+from bilan.french import french_spacing_html as space_html_text
 from bilan.outreach.rendering import DEFAULTS
 from bilan.roster.models import Referent
 from bilan.surveys.models import Campaign, CampaignState

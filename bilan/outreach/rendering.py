@@ -10,7 +10,7 @@ import html
 import re
 from dataclasses import dataclass
 
-from bilan.french import NBSP
+from bilan.french import NBSP, french_spacing, french_spacing_html
 
 PLACEHOLDERS = {
     "prenom": "prénom de la personne",
@@ -131,9 +131,15 @@ def _substitute(value: str, context: dict[str, str], escape: bool) -> str:
 
 
 def render_message(template: MessageTemplate, context: dict[str, str]) -> RenderedMessage:
-    """Fill the placeholders; values are HTML-escaped in the HTML body only."""
+    """Fill the placeholders; values are HTML-escaped in the HTML body only.
+
+    French spacing is applied to what leaves, as the pages get it: the pilot types « Rappel : »
+    in the template and the message carries a no-break space (the links, « 18:01 » and a typed
+    « 50% » stay as they are; see :func:`bilan.french.french_spacing`).
+    """
+    subject = " ".join(_substitute(template.subject, context, escape=False).split())
     return RenderedMessage(
-        subject=" ".join(_substitute(template.subject, context, escape=False).split()),
-        text_body=_substitute(template.text_body, context, escape=False),
-        html_body=_substitute(template.html_body, context, escape=True),
+        subject=french_spacing(subject, narrow=True),
+        text_body=french_spacing(_substitute(template.text_body, context, escape=False), narrow=True),
+        html_body=french_spacing_html(_substitute(template.html_body, context, escape=True)),
     )

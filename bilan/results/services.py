@@ -57,10 +57,12 @@ def campaign_results(campaign: Campaign, *, school_type: str | None = None, depa
 
 def results_for(user, campaign: Campaign, *, school_type: str | None = None,
                 departement: str | None = None) -> CampaignResults:
-    """The results as ``user`` may see them: whole for the campaign's pilots; for anyone else,
-    without any figure based on fewer respondents than the small-cell threshold
-    (:mod:`bilan.analysis.withholding`), on the pages, in the exports and through the API."""
+    """The results as ``user`` may see them: whole for the pilots of a named campaign; for anyone
+    else, and for everyone in an anonymous campaign (where a stratum of one would single its
+    respondent out, even to a pilot), without any figure based on fewer respondents than the
+    small-cell threshold (:mod:`bilan.analysis.withholding`), on the pages, in the exports and
+    through the API."""
     results = campaign_results(campaign, school_type=school_type, departement=departement)
-    if has_role(user, campaign.academie_id, Role.PILOT):
+    if not campaign.anonymous and has_role(user, campaign.academie_id, Role.PILOT):
         return results
     return withhold_small_bases(results, settings.BILAN_SMALL_CELL_THRESHOLD)

@@ -70,6 +70,18 @@ def test_readers_get_no_figure_on_fewer_respondents_than_the_threshold(clients, 
     assert data["withheld"] and not any(q["options"] for q in data["questions"])
 
 
+def test_in_an_anonymous_campaign_nobody_gets_a_stratum_of_one(clients, campaign):
+    """The lycée stratum has one respondent: in an anonymous campaign even a pilot gets none of their answers."""
+    url = "/api/campaigns/enquete-2024/results/?type=lycee"
+    named = clients["pilot"].get(url).json()
+    assert named["respondents"] == 1 and not named["withheld"], "a named campaign's pilot sees everything"
+    type(campaign).objects.filter(pk=campaign.pk).update(anonymous=True)  # as if created anonymous
+    anonymous = clients["pilot"].get(url).json()
+    assert anonymous["withheld"] and not any(q["options"] or q["numeric"] for q in anonymous["questions"])
+    whole = clients["pilot"].get("/api/campaigns/enquete-2024/results/").json()
+    assert not whole["withheld"] and whole["respondents"] == 5, "at the threshold, shown"
+
+
 def test_a_bad_filter_is_a_400_in_french(clients):
     response = clients["reader"].get("/api/campaigns/enquete-2024/results/?type=usine")
     assert response.status_code == 400

@@ -46,7 +46,7 @@ def test_every_step_is_a_share_of_the_invitations_with_the_same_precision(person
 
 def test_reminder_times_are_written_18_h_01(personas):
     page = page_text(personas["pilot"], reverse("outreach:reminders", args=["2025-2026"]))
-    moments = re.findall(r"<li>j[+-]\d+ : (.*?)</li>", page)
+    moments = re.findall(rf"<li>j[+-]\d+{NBSP}: (.*?)</li>", page)
     assert moments, "the open demo campaign plans reminders"
     for moment in moments:
         assert re.search(rf" à \d{{1,2}}{NBSP}h{NBSP}\d\d$", moment), moment

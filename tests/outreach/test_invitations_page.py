@@ -318,6 +318,9 @@ def test_remind_now_respects_the_minimal_gap(campaign, pilot):
 
 # ----------------------------------------------------------------------------- a real worker sends
 
+# The worker closes its database connection between passes (close_old_connections): in a test
+# wrapped in a transaction, that would end the test's own transaction on PostgreSQL.
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_command_sends_what_the_page_queued_and_the_counts_move_to_sent(campaign, pilot, smtp, settings):
     settings.SITE_URL = PUBLIC
     assert post_invite(pilot, campaign, 12).status_code == 302
@@ -413,8 +416,10 @@ def test_a_pilot_queues_the_invitations_and_watches_them_leave(live_server, new_
 
     run_worker_in_process(passes=1)
     # The page was not reloaded: the script polls the JSON endpoint every 5 seconds.
-    page.wait_for_function(
-        "document.querySelector('[data-count=\"invitation:sent\"]').textContent === '12'", timeout=15_000)
+    # A locator assertion, not wait_for_function: the Content-Security-Policy forbids its eval.
+    from playwright.sync_api import expect
+
+    expect(page.locator('[data-count="invitation:sent"]')).to_have_text("12", timeout=15_000)
     assert page.locator('[data-count="invitation:queued"]').inner_text() == "0"
     assert not page.locator("#envoi-alerte").is_visible()
     assert "12 envoyées" in page.locator("#envoi-resume").inner_text().replace(NBSP, " ")

@@ -1,5 +1,6 @@
 from datetime import UTC, datetime, timedelta
 
+from bilan.french import NBSP, NNBSP
 from bilan.outreach.rendering import DEFAULTS, MessageTemplate, render_message, template_problems
 from bilan.outreach.schedule import current_step, reminder_steps, retry_delay, strata_priorities
 
@@ -40,6 +41,19 @@ def test_it_rejects_template_tags():
 def test_the_subject_stays_on_one_line():
     message = render_message(MessageTemplate("A {{ nom }}", "{{ lien }}", ""), {"nom": "x\nBcc: y", "lien": "l"})
     assert "\n" not in message.subject
+
+
+def test_messages_leave_with_french_spacing_and_their_links_intact():
+    template = MessageTemplate("Rappel : {{ campagne }} ?", "Votre lien : {{ lien }}\nÀ 18:01, 50% !",
+                               '<p title="a : b">Votre lien : <a href="{{ lien }}">{{ lien }}</a></p>')
+    message = render_message(template, CONTEXT)
+    assert message.subject == f"Rappel{NBSP}: Bilan{NNBSP}?"
+    assert message.text_body == f"Votre lien{NBSP}: https://bilan.example/r/abc/\nÀ 18:01, 50%{NNBSP}!"
+    assert message.html_body == (f'<p title="a : b">Votre lien{NBSP}: <a href="https://bilan.example/r/abc/">'
+                                 "https://bilan.example/r/abc/</a></p>")
+    for template in DEFAULTS.values():
+        sent = render_message(template, CONTEXT)
+        assert " :" not in sent.subject + sent.text_body, "the defaults too"
 
 
 OPEN = datetime(2024, 5, 2, 8, tzinfo=UTC)

@@ -65,11 +65,11 @@ def block_html(block: Block, notes: NoteMarks, edit_url=None) -> str:
         image = block.image
         caption = f"<figcaption>{escape(image.caption)}</figcaption>" if image.caption else ""
         parts.append(f'<figure><img src="data:{escape(image.mimetype)};base64,{image.data_base64}" '
-                     f'alt="{escape(image.alt, quote=True)}" style="max-width:100%">{caption}</figure>')
+                     f'alt="{escape(image.alt, quote=True)}">{caption}</figure>')
     html = "".join(parts)
     if block.flagged:
         changes = "; ".join(block.changed)
-        html = (f'<div class="flag">{html}<p class="flag-note">À relire : un chiffre a changé depuis la '
+        html = (f'<div class="flag">{html}<p class="flag-note">À relire\u00a0: un chiffre a changé depuis la '
                 f"modification de ce paragraphe ({escape(changes)}).</p></div>")
     if edit_url and block.kind in ("paragraph", "list") and block.text and not block.custom:
         html += (f'<p class="edit-link"><a class="fr-link fr-icon-edit-line fr-link--icon-left" '

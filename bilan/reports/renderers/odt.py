@@ -33,7 +33,7 @@ def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
         body.append(Header(section.level + 1, section.title))
         for block in section.blocks:
             if block.flagged:
-                body.append(Paragraph("À relire : un chiffre a changé depuis la modification de ce paragraphe ("
+                body.append(Paragraph("À relire\u00a0: un chiffre a changé depuis la modification de ce paragraphe ("
                                       + "; ".join(block.changed) + ")."))
             if block.text:
                 body.append(Paragraph(mark(block.text)))
