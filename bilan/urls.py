@@ -11,6 +11,7 @@ urlpatterns = [
     path("campagnes/", include("bilan.surveys.urls_exports")),
     path("campagnes/", include("bilan.surveys.urls_questionnaire")),
     path("api/", include("bilan.api.urls")),
+    path("", include("bilan.api.pages")),  # « Jetons d'API »: each account's own tokens
     path("academie/", include("bilan.roster.urls")),
     path("", include("bilan.core.urls")),
     path("", include("bilan.accounts.urls")),

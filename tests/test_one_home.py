@@ -44,6 +44,8 @@ ONE_HOME = [
     ("the school types", r"[\"']erea[\"']\s*[:,]\s*[\"']EREA[\"']|[\"']lp[\"']\s*[:,]\s*[\"']Lycée professionnel[\"']"
                          r"|[\"']college[\"'],\s*[\"']lycee[\"'],\s*[\"']lp[\"']", "bilan/vocabularies.py"),
     ("the département names", r"[\"']17[\"']\s*[:,]\s*[\"']Charente-Maritime[\"']", "bilan/vocabularies.py"),
+    # Every export goes through the writer that keeps text from running as a formula (issue 13).
+    ("the spreadsheet writers", r"csv\.(writer|DictWriter)\(|\bWorkbook\(", "bilan/interop/spreadsheets.py"),
 ]
 
 

@@ -23,6 +23,7 @@ from django.test import Client
 from django.urls import URLResolver, get_resolver, reverse
 from lxml import html as lxml_html
 
+from bilan.api.models import ApiToken
 from bilan.commentary.models import DismissedSuggestion, PublishedQuote, ThemeDecision, ThemeRecord
 from bilan.core.models import Membership
 from bilan.outreach.models import MailTemplate, OutgoingMail, ReminderPolicy
@@ -42,6 +43,8 @@ NOT_STAFF = {
     "respondent": "the respondent's form (tests/surveys)",
     "core:login": "authentication: Django's AuthenticationForm",
     "core:logout": "authentication: no input but the CSRF token",
+    "core:login_code": "the TOTP code form: tests/accounts/test_login_security.py",
+    "core:two_factor": "enrolling or removing a TOTP device: tests/accounts/test_login_security.py",
     "accounts:set_password": "Django's SetPasswordForm: tests/accounts/test_team.py",
     "accounts:password_reset": "Django's PasswordResetForm: tests/accounts/test_passwords.py",
     "accounts:password_reset_done": "no form",
@@ -73,12 +76,12 @@ def ctx(demo_db, django_db_blocker):
         campaign = Campaign.objects.select_related("questionnaire", "academie").get(slug=SLUG)
         assignments = automatic_pass(campaign)[QUESTION]["assignments"]
         other = Campaign.objects.get(slug="2022-2023")
-        applying = {t.code for t in theme_records(campaign.questionnaire.code, QUESTION)}
+        applying = {t.code for t in theme_records(campaign, QUESTION)}
         document = build_campaign_report(campaign)
         return Ctx(
             in_theme=next(rid for rid, code, *_ in assignments if code == "ia"),
             other_campaign=comments_of(other, QUESTION)[0].id,
-            other_question_theme=next(t.code for t in theme_records(campaign.questionnaire.code)
+            other_question_theme=next(t.code for t in theme_records(campaign)
                                       if t.code not in applying),
             block_key=next(b.key for s in document.sections for b in s.blocks if b.kind == "paragraph"),
             action_id=Action.objects.filter(campaign=campaign).first().pk,
@@ -131,7 +134,9 @@ NEW_CAMPAIGN = {"source": SLUG, "title": "Bilan 2026/2027", "school_year": "2026
                 "anonymity": "source"}
 CAMPAIGN_SETTINGS = {"title": "Bilan des RUPN 2023/2024", "opens_at": "2024-05-06T09:00",
                      "closes_at": "2024-06-30T23:00"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 32
+# A real 1×1 PNG: the report's image check reads the content (Pillow), not the first bytes.
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x00\x00\x00\x00:~\x9bU\x00"
+       b"\x00\x00\nIDATx\x9cc`\x00\x00\x00\x02\x00\x01H\xaf\xa4q\x00\x00\x00\x00IEND\xaeB`\x82")
 POLICY = {"action": "policy", "enabled": "on", "days_after_opening": "7", "days_before_closing": "2",
           "max_reminders": "3", "min_gap_days": "3", "target_rate": "50"}
 TEMPLATE = {"subject": "Votre bilan", "text_body": "Voici : {{ lien }}", "html_body": "<p>{{ lien }}</p>"}
@@ -190,8 +195,11 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("over-long text", {"section": "info", "text": "x" * 10_001},
              "Assurez-vous que cette valeur comporte au plus", near="add-text"),
         Case("not an image", {"section": "info", "alt": "Un graphique"},
-             "L'image doit être au format PNG, JPEG ou GIF.",
+             "Ce fichier n'est pas une image PNG, JPEG ou GIF lisible",
              near="add-image", files={"image": ("photo.png", b"pas une image", "image/png")}),
+        Case("a PNG's first bytes only", {"section": "info", "alt": "Un graphique"},
+             "Ce fichier n'est pas une image PNG, JPEG ou GIF lisible",
+             near="add-image", files={"image": ("photo.png", b"\x89PNG\r\n\x1a\n" + b"\0" * 32, "image/png")}),
         Case("image without its description", {"section": "info"},
              "Décrivez l'image (texte alternatif)", near="add-alt",
              files={"image": ("graphique.png", PNG, "image/png")}),
@@ -368,6 +376,16 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("remove: person of no team here", {"action": "remove", "member": "999999"},
              f"Personne n°{NBSP}999999 introuvable dans l'équipe de cette académie."),
     ],
+    "api_tokens:list": [
+        Case("no action", {}, "Le formulaire ne dit pas quelle action faire."),
+        Case("unknown action", {"action": "détruire"}, f"Action «{NBSP}détruire{NBSP}» inconnue."),
+        Case("create: no label", {"action": "create", "label": "  "}, "Saisissez un libellé", near="create-label"),
+        Case("create: over-long label", {"action": "create", "label": "x" * 101},
+             "Assurez-vous que cette valeur comporte au plus 100 caractères", near="create-label"),
+        Case("revoke: no token", {"action": "revoke"}, "Le formulaire ne dit pas quel jeton révoquer."),
+        Case("revoke: non-integer token", {"action": "revoke", "token": "douze"},
+             "Le jeton à révoquer doit être désigné par son numéro (nombre entier)."),
+    ],
 }
 
 
@@ -387,6 +405,7 @@ CASES = [pytest.param(name, case, id=f"{name} — {case.label}") for name, cases
 # ----------------------------------------------------------------------------- helpers
 
 WATCHED = {
+    ApiToken: ("user_id", "label", "revoked_at"),
     ThemeRecord: ("code", "label", "keywords", "question_codes", "merged_into"),
     ThemeDecision: ("response_id", "theme_code", "include"),
     PublishedQuote: ("response_id", "question_code", "theme_code"),

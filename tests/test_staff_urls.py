@@ -40,6 +40,8 @@ NOT_STAFF = {
     "api": "the read API, token-authenticated (tests/api)",
     "core:login": "the login page, open to everyone",
     "core:logout": "logging out (POST only)",
+    "core:login_code": "the login's second step (after the password): tests/accounts/test_login_security.py",
+    "core:two_factor": "one's own account (any staff role, no académie): tests/accounts/test_login_security.py",
     # The password pages are for visitors (tests/accounts: test_passwords.py, test_team.py, test_browser.py).
     "accounts:set_password": "an invitation's link: tests/accounts/test_team.py",
     "accounts:password_reset": "« Mot de passe oublié », open to everyone: tests/accounts/test_passwords.py",
@@ -93,6 +95,7 @@ ACCESS = {
     "questionnaires:edit_question": PILOT,
     "accounts:team": PILOT,  # GET: the team; POST: invite, change a role, remove access (tests/test_staff_posts.py)
     "dashboard:home": "home",  # every account's own page: it lists the campaigns of its académies
+    "api_tokens:list": "home",  # every account's own API tokens (POST: tests/api/test_tokens.py)
     "dashboard:campaign": READ,
     "dashboard:campaign_edit": PILOT,
     "dashboard:campaign_state": ACTION,

@@ -101,6 +101,8 @@ class ChoosePasswordView(auth_views.PasswordResetConfirmView):
     form_class = ChoosePasswordForm
     token_generator = invitation_token_generator
     post_reset_login = True
+    # Two backends (django-axes, then ModelBackend): say which one logged the user in.
+    post_reset_login_backend = "django.contrib.auth.backends.ModelBackend"
     success_url = reverse_lazy("dashboard:home")
     template_name = "accounts/choose_password.html"
     extra_context = {"invitation": True}

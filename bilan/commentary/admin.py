@@ -5,8 +5,8 @@ from bilan.commentary.models import DismissedSuggestion, PublishedQuote, ThemeDe
 
 @admin.register(ThemeRecord)
 class ThemeRecordAdmin(admin.ModelAdmin):
-    list_display = ("label", "code", "questionnaire_code", "merged_into", "position")
-    list_filter = ("questionnaire_code",)
+    list_display = ("label", "code", "academie", "questionnaire_code", "merged_into", "position")
+    list_filter = ("academie", "questionnaire_code")
     search_fields = ("label", "code")
 
 

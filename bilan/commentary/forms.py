@@ -103,8 +103,7 @@ class CommentaryForm(StaffForm):
 
     @cached_property
     def theme_choices(self) -> list[tuple[str, str]]:
-        return [(t.code, t.label) for t in services.theme_records(self.campaign.questionnaire.code,
-                                                                  self.question_code)]
+        return [(t.code, t.label) for t in services.theme_records(self.campaign, self.question_code)]
 
     @cached_property
     def comment_ids(self) -> set[int]:
@@ -194,7 +193,7 @@ class RenameForm(CommentaryForm):
     theme_fields = ("theme",)
 
     def perform(self, user):
-        services.rename_theme(self.campaign.questionnaire.code, self.cleaned_data["theme"],
+        services.rename_theme(self.campaign, self.cleaned_data["theme"],
                               self.cleaned_data["label"])
 
 
@@ -206,7 +205,7 @@ class MergeForm(CommentaryForm):
     same_target = "On ne peut pas fusionner un thème avec lui-même."
 
     def perform(self, user):
-        services.merge_themes(self.campaign.questionnaire.code, self.cleaned_data["theme"],
+        services.merge_themes(self.campaign, self.cleaned_data["theme"],
                               self.cleaned_data["target"])
 
 
@@ -229,7 +228,7 @@ class CreateForm(CommentaryForm):
         return words
 
     def perform(self, user):
-        services.create_theme(self.campaign.questionnaire.code, self.cleaned_data["label"],
+        services.create_theme(self.campaign, self.cleaned_data["label"],
                               keywords=self.cleaned_data["keywords"], question_codes=[self.question_code])
 
 

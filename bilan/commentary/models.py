@@ -10,12 +10,16 @@ from django.db import models
 
 
 class ThemeRecord(models.Model):
-    """One theme of a questionnaire's codebook, carried over from year to year.
+    """One theme of an académie's codebook for a questionnaire, carried over from year to year.
 
+    Each académie has its own codebook (seeded from the built-in one): a theme renamed,
+    merged or created by one académie's team never changes another's.
     Merging a theme into another keeps the record with ``merged_into`` set, so that
     the decisions taken on it follow the surviving theme.
     """
 
+    academie = models.ForeignKey("roster.Academie", on_delete=models.CASCADE, related_name="themes",
+                                 verbose_name="académie")
     questionnaire_code = models.SlugField("questionnaire", max_length=64)
     code = models.SlugField("code", max_length=64)
     label = models.CharField("libellé", max_length=200)
@@ -31,8 +35,9 @@ class ThemeRecord(models.Model):
     class Meta:
         verbose_name = "thème"
         verbose_name_plural = "thèmes"
-        ordering = ["questionnaire_code", "position", "code"]
-        constraints = [models.UniqueConstraint(fields=["questionnaire_code", "code"], name="theme_code_unique")]
+        ordering = ["academie", "questionnaire_code", "position", "code"]
+        constraints = [models.UniqueConstraint(fields=["academie", "questionnaire_code", "code"],
+                                               name="theme_code_unique")]
 
     def __str__(self):
         return f"{self.label} ({self.code})"
@@ -83,8 +88,10 @@ class PublishedQuote(models.Model):
 
 
 class DismissedSuggestion(models.Model):
-    """A suggested theme the team dismissed: not proposed again for that question."""
+    """A suggested theme the team dismissed: not proposed again for that question (in its académie)."""
 
+    academie = models.ForeignKey("roster.Academie", on_delete=models.CASCADE, related_name="dismissed_suggestions",
+                                 verbose_name="académie")
     questionnaire_code = models.SlugField("questionnaire", max_length=64)
     question_code = models.CharField("question", max_length=64)
     label = models.CharField("libellé proposé", max_length=200)
@@ -93,7 +100,7 @@ class DismissedSuggestion(models.Model):
     class Meta:
         verbose_name = "suggestion écartée"
         verbose_name_plural = "suggestions écartées"
-        constraints = [models.UniqueConstraint(fields=["questionnaire_code", "question_code", "label"],
+        constraints = [models.UniqueConstraint(fields=["academie", "questionnaire_code", "question_code", "label"],
                                                name="dismissed_suggestion_unique")]
 
     def __str__(self):

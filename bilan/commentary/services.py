@@ -128,8 +128,17 @@ def builtin_codebook(questionnaire_code: str) -> dict | None:
     return yaml.safe_load(path.read_text(encoding="utf-8"))
 
 
-def import_codebook(questionnaire_code: str, data: dict, *, replace: bool = False) -> int:
-    """Store a codebook dict (core format + ``questions`` per theme); atomic; returns the theme count."""
+def themes_of(campaign):
+    """Every theme record (merged ones too) of the campaign's codebook: its académie's, for its questionnaire.
+
+    Each académie has its own codebook: nothing one team does to its themes shows in another's pages.
+    """
+    return ThemeRecord.objects.filter(academie_id=campaign.academie_id, questionnaire_code=campaign.questionnaire.code)
+
+
+def import_codebook(campaign, data: dict, *, replace: bool = False) -> int:
+    """Store a codebook dict (core format + ``questions`` per theme) as the campaign's académie's
+    codebook for its questionnaire; atomic; returns the theme count."""
     if not isinstance(data, dict) or not isinstance(data.get("themes"), list):
         raise CodebookError("Le livre de codes doit contenir une liste « themes ».")
     core_themes, questions = [], []
@@ -144,45 +153,44 @@ def import_codebook(questionnaire_code: str, data: dict, *, replace: bool = Fals
     codebook = Codebook.from_dict({**data, "themes": core_themes})  # validates, French errors
     with transaction.atomic():
         if replace:
-            ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).delete()
+            themes_of(campaign).delete()
         for position, (theme, codes) in enumerate(zip(codebook.themes, questions, strict=True)):
             ThemeRecord.objects.update_or_create(
-                questionnaire_code=questionnaire_code, code=theme.code,
+                academie_id=campaign.academie_id, questionnaire_code=campaign.questionnaire.code, code=theme.code,
                 defaults={"label": theme.label, "description": theme.description, "keywords": list(theme.keywords),
                           "examples": list(theme.examples), "question_codes": codes, "position": position,
                           "merged_into": ""})
     return len(codebook)
 
 
-def ensure_codebook(questionnaire_code: str) -> None:
-    """Seed the questionnaire's themes from its built-in codebook the first time they are needed."""
-    if ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).exists():
+def ensure_codebook(campaign) -> None:
+    """Seed the académie's themes for the questionnaire from its built-in codebook the first time they are needed."""
+    if themes_of(campaign).exists():
         return
-    data = builtin_codebook(questionnaire_code)
+    data = builtin_codebook(campaign.questionnaire.code)
     if data:
-        import_codebook(questionnaire_code, data)
+        import_codebook(campaign, data)
 
 
-def theme_records(questionnaire_code: str, question_code: str | None = None) -> list[ThemeRecord]:
-    """Live (not merged) themes of a questionnaire, optionally only those of one question."""
-    ensure_codebook(questionnaire_code)
-    records = ThemeRecord.objects.filter(questionnaire_code=questionnaire_code, merged_into="")
+def theme_records(campaign, question_code: str | None = None) -> list[ThemeRecord]:
+    """Live (not merged) themes of the campaign's codebook, optionally only those of one question."""
+    ensure_codebook(campaign)
+    records = themes_of(campaign).filter(merged_into="")
     return [r for r in records if question_code is None or r.applies_to(question_code)]
 
 
-def codebook_for(questionnaire_code: str, question_code: str) -> Codebook:
+def codebook_for(campaign, question_code: str) -> Codebook:
     """The engine's codebook for one question."""
     return Codebook(
         themes=tuple(Theme(r.code, r.label, r.description, tuple(r.keywords), tuple(r.examples))
-                     for r in theme_records(questionnaire_code, question_code)),
-        questionnaire=questionnaire_code,
+                     for r in theme_records(campaign, question_code)),
+        questionnaire=campaign.questionnaire.code,
     )
 
 
-def _survivor_map(questionnaire_code: str) -> dict[str, str]:
+def _survivor_map(campaign) -> dict[str, str]:
     """Theme code → the live theme it was merged into (following chains of merges)."""
-    merged = dict(ThemeRecord.objects.filter(questionnaire_code=questionnaire_code)
-                  .exclude(merged_into="").values_list("code", "merged_into"))
+    merged = dict(themes_of(campaign).exclude(merged_into="").values_list("code", "merged_into"))
 
     def survivor(code: str) -> str:
         seen = set()
@@ -194,9 +202,9 @@ def _survivor_map(questionnaire_code: str) -> dict[str, str]:
     return {code: survivor(code) for code in merged}
 
 
-def _record(questionnaire_code: str, code: str) -> ThemeRecord:
+def _record(campaign, code: str) -> ThemeRecord:
     try:
-        return ThemeRecord.objects.get(questionnaire_code=questionnaire_code, code=code, merged_into="")
+        return themes_of(campaign).get(code=code, merged_into="")
     except ThemeRecord.DoesNotExist:
         raise CommentaryError(f"Thème « {code} » introuvable.") from None
 
@@ -207,8 +215,8 @@ def slug_code(label: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_text).strip("-")[:60] or "theme"
 
 
-def _free_code(questionnaire_code: str, wanted: str) -> str:
-    existing = set(ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).values_list("code", flat=True))
+def _free_code(campaign, wanted: str) -> str:
+    existing = set(themes_of(campaign).values_list("code", flat=True))
     code, n = wanted, 2
     while code in existing:
         code, n = f"{wanted}-{n}", n + 1
@@ -259,7 +267,7 @@ def roster_pseudonymiser(academie_id: int) -> Pseudonymiser:
 
 
 def _decisions(campaign, question_code: str | None = None) -> dict[str, list[Decision]]:
-    survivors = _survivor_map(campaign.questionnaire.code)
+    survivors = _survivor_map(campaign)
     rows = ThemeDecision.objects.filter(response__campaign=campaign)
     if question_code:
         rows = rows.filter(question_code=question_code)
@@ -281,7 +289,7 @@ def _fingerprint(campaign) -> str:
                                        .order_by("id").values_list("id", "revision", "answers")),
                                   sort_keys=True, default=str).encode()).hexdigest(),
         [(r.code, r.label, r.description, r.keywords, r.examples, r.question_codes, r.merged_into, r.position)
-         for r in ThemeRecord.objects.filter(questionnaire_code=campaign.questionnaire.code).order_by("code")],
+         for r in themes_of(campaign).order_by("code")],
         list(ThemeDecision.objects.filter(response__campaign=campaign).order_by("id")
              .values_list("id", "theme_code", "include", "decided_at")),
         _roster_signature(campaign.academie_id),
@@ -291,7 +299,7 @@ def _fingerprint(campaign) -> str:
 
 def automatic_pass(campaign, *, embedder=None) -> dict[str, dict]:
     """Per free-text question: answered count, assignments and ranked theme summaries (cached)."""
-    ensure_codebook(campaign.questionnaire.code)
+    ensure_codebook(campaign)
     fingerprint = _fingerprint(campaign)
     cached = DigestCache.objects.filter(campaign=campaign).first()
     if cached and cached.fingerprint == fingerprint:
@@ -302,7 +310,7 @@ def automatic_pass(campaign, *, embedder=None) -> dict[str, dict]:
     data = {}
     for question in free_text_questions(campaign):
         comments = comments_of(campaign, question.code)
-        codebook = codebook_for(campaign.questionnaire.code, question.code)
+        codebook = codebook_for(campaign, question.code)
         assignments = (assign(codebook, comments, decisions.get(question.code, []), embedder=embedder)
                        if comments and len(codebook) else [])
         summaries = summarise(codebook, assignments, comments, lambda comment_id: comment_id,
@@ -339,7 +347,7 @@ def _check_comment(campaign, response_id: int, question_code: str) -> Response:
 def decide(campaign, response_id: int, question_code: str, theme_code: str, include: bool, user=None) -> None:
     """Force a comment into (include=True) or out of a theme; the next automatic pass respects it."""
     response = _check_comment(campaign, response_id, question_code)
-    _record(campaign.questionnaire.code, theme_code)
+    _record(campaign, theme_code)
     ThemeDecision.objects.update_or_create(
         response=response, question_code=question_code, theme_code=theme_code,
         defaults={"include": include, "decided_by": user if getattr(user, "pk", None) else None})
@@ -354,32 +362,32 @@ def move_comment(campaign, response_id: int, question_code: str, from_code: str,
         decide(campaign, response_id, question_code, to_code, True, user)
 
 
-def create_theme(questionnaire_code: str, label: str, *, code: str = "", description: str = "",
+def create_theme(campaign, label: str, *, code: str = "", description: str = "",
                  keywords: Iterable[str] = (), question_codes: Iterable[str] = (),
                  examples: Iterable[str] = ()) -> ThemeRecord:
-    """Add a theme to a questionnaire's codebook (validated by the engine)."""
+    """Add a theme to the campaign's codebook (its académie's, for its questionnaire; validated by the engine)."""
     label = (label or "").strip()
     if not label:
         raise CommentaryError("Le libellé du thème est obligatoire.")
-    code = (code or "").strip() or _free_code(questionnaire_code, slug_code(label))
-    if ThemeRecord.objects.filter(questionnaire_code=questionnaire_code, code=code).exists():
+    code = (code or "").strip() or _free_code(campaign, slug_code(label))
+    if themes_of(campaign).filter(code=code).exists():
         raise CommentaryError(f"Le code « {code} » est déjà utilisé.")
     theme = Theme(code, label, description, tuple(k for k in keywords if k.strip()), tuple(examples))
     try:
         Codebook(themes=(theme,))
     except CodebookError as error:
         raise CommentaryError(str(error)) from None
-    last = ThemeRecord.objects.filter(questionnaire_code=questionnaire_code).order_by("-position").first()
+    last = themes_of(campaign).order_by("-position").first()
     return ThemeRecord.objects.create(
-        questionnaire_code=questionnaire_code, code=code, label=label, description=description,
-        keywords=list(theme.keywords), examples=list(theme.examples), question_codes=list(question_codes),
-        position=(last.position + 1) if last else 0)
+        academie_id=campaign.academie_id, questionnaire_code=campaign.questionnaire.code, code=code, label=label,
+        description=description, keywords=list(theme.keywords), examples=list(theme.examples),
+        question_codes=list(question_codes), position=(last.position + 1) if last else 0)
 
 
-def rename_theme(questionnaire_code: str, code: str, label: str, *, description: str | None = None,
+def rename_theme(campaign, code: str, label: str, *, description: str | None = None,
                  keywords: Iterable[str] | None = None) -> ThemeRecord:
     """Change a theme's label (and optionally description and keywords); its code stays."""
-    record = _record(questionnaire_code, code)
+    record = _record(campaign, code)
     label = (label or "").strip()
     if not label:
         raise CommentaryError("Le libellé du thème est obligatoire.")
@@ -397,13 +405,13 @@ def rename_theme(questionnaire_code: str, code: str, label: str, *, description:
     return record
 
 
-def merge_themes(questionnaire_code: str, source_code: str, target_code: str) -> ThemeRecord:
+def merge_themes(campaign, source_code: str, target_code: str) -> ThemeRecord:
     """Merge ``source`` into ``target``: keywords, examples and questions join it; decisions follow."""
     if source_code == target_code:
         raise CommentaryError("On ne peut pas fusionner un thème avec lui-même.")
     with transaction.atomic():
-        source = _record(questionnaire_code, source_code)
-        target = _record(questionnaire_code, target_code)
+        source = _record(campaign, source_code)
+        target = _record(campaign, target_code)
         target.keywords = list(dict.fromkeys([*target.keywords, *source.keywords]))
         target.examples = list(dict.fromkeys([*target.examples, *source.examples]))
         if target.question_codes and source.question_codes:
@@ -413,7 +421,9 @@ def merge_themes(questionnaire_code: str, source_code: str, target_code: str) ->
         target.save()
         source.merged_into = target.code
         source.save()
-        PublishedQuote.objects.filter(theme_code=source_code, response__campaign__questionnaire__code=questionnaire_code
+        # The quotes of every campaign sharing this codebook (same académie, same questionnaire), and no other.
+        PublishedQuote.objects.filter(theme_code=source_code, response__campaign__academie_id=campaign.academie_id,
+                                      response__campaign__questionnaire__code=campaign.questionnaire.code
                                       ).update(theme_code=target_code)
     return target
 
@@ -425,8 +435,8 @@ def split_theme(campaign, code: str, new_label: str, comments: Iterable[tuple[in
     if not comments:
         raise CommentaryError("Choisissez au moins un commentaire à déplacer dans le nouveau thème.")
     with transaction.atomic():
-        source = _record(campaign.questionnaire.code, code)
-        new = create_theme(campaign.questionnaire.code, new_label, keywords=keywords,
+        source = _record(campaign, code)
+        new = create_theme(campaign, new_label, keywords=keywords,
                            question_codes=source.question_codes, description="")
         for response_id, question_code in comments:
             move_comment(campaign, int(response_id), question_code, code, new.code, user)
@@ -475,8 +485,7 @@ def suggestions(campaign, question_code: str, *, embedder=None) -> list[Suggeste
     covered = {row[0] for row in data["assignments"] if row[3] != "similarity"}
     if len(comments) - len(covered) < 6:
         return []
-    dismissed = set(DismissedSuggestion.objects.filter(
-        questionnaire_code=campaign.questionnaire.code, question_code=question_code).values_list("label", flat=True))
+    dismissed = dismissed_labels(campaign, question_code)
     texts = {c.id: c.text for c in comments}
     pseudonymiser = roster_pseudonymiser(campaign.academie_id)
     found = suggest_themes(comments, exclude=covered, embedder=embedder or default_embedder())
@@ -491,15 +500,23 @@ def accept_suggestion(campaign, question_code: str, label: str, member_ids: Iter
     pseudonymiser = roster_pseudonymiser(campaign.academie_id)
     texts = {c.id: c.text for c in comments_of(campaign, question_code)}
     with transaction.atomic():
-        record = create_theme(campaign.questionnaire.code, label, question_codes=[question_code],
+        record = create_theme(campaign, label, question_codes=[question_code],
                               examples=[pseudonymiser.apply(texts[i]) for i in member_ids[:5] if i in texts])
         for response_id in member_ids:
             decide(campaign, response_id, question_code, record.code, True, user)
     return record
 
 
+def dismissed_labels(campaign, question_code: str) -> set[str]:
+    """The suggestions the campaign's académie dismissed for that question (of any campaign on its questionnaire)."""
+    return set(DismissedSuggestion.objects.filter(
+        academie_id=campaign.academie_id, questionnaire_code=campaign.questionnaire.code,
+        question_code=question_code).values_list("label", flat=True))
+
+
 def dismiss_suggestion(campaign, question_code: str, label: str) -> None:
-    DismissedSuggestion.objects.get_or_create(questionnaire_code=campaign.questionnaire.code,
+    DismissedSuggestion.objects.get_or_create(academie_id=campaign.academie_id,
+                                              questionnaire_code=campaign.questionnaire.code,
                                               question_code=question_code, label=label)
 
 

@@ -7,4 +7,7 @@ class CoreConfig(AppConfig):
     verbose_name = "Bilan"
 
     def ready(self):
-        from bilan.core import checks  # noqa: F401  registers the system checks
+        from bilan.core import (
+            checks,  # noqa: F401  registers the system checks
+            security,  # noqa: F401  logs logins (bilan.security)
+        )

@@ -55,3 +55,49 @@ def check_site_url(app_configs=None, **kwargs):
 def require_site_url(command) -> None:
     """Stop ``command`` (a management command) before it starts when the site's address is not usable."""
     command.check(tags=[SITE_URL_TAG], include_deployment_checks=True)
+
+
+# --- the secret key ------------------------------------------------------------------------
+# Sessions, CSRF tokens and the team's invitation and password links are signed with SECRET_KEY;
+# the development key is public (it is in this repository): with it anyone could sign a session.
+
+SECRET_KEY_TAG = "secret_key"  # noqa: S105  a check tag, not a secret
+
+
+def secret_key_problem() -> str | None:
+    """Why the web application must not start with these settings, or None (DEBUG on: development)."""
+    if settings.DEBUG:
+        return None
+    if getattr(settings, "DEVELOPMENT_SECRET_KEY", None) == settings.SECRET_KEY:
+        return ("Bilan refuse de démarrer : DEBUG est désactivé et aucune clé secrète n'est définie "
+                "(SECRET_KEY ou SECRET_KEY_FILE) ; la clé de développement est publique")
+    if len(settings.SECRET_KEY) < 50 or len(set(settings.SECRET_KEY)) < 5:
+        return ("Bilan refuse de démarrer : SECRET_KEY est trop courte ou trop simple "
+                "(50 caractères au moins, dont 5 différents au moins)")
+    return None
+
+
+SECRET_KEY_HINT = ("Engendrez une clé, par exemple avec "  # noqa: S105  a message, not a secret
+                   "« python3 -c 'import secrets; print(secrets.token_urlsafe(50))' », et donnez-la "
+                   "dans SECRET_KEY ou dans un fichier nommé par SECRET_KEY_FILE (docs/configuration.md, "
+                   "« Production »).")
+
+
+@register(SECRET_KEY_TAG, deploy=True)
+def check_secret_key(app_configs=None, **kwargs):
+    problem = secret_key_problem()
+    return [] if problem is None else [Error(f"{problem}.", hint=SECRET_KEY_HINT, id="bilan.E002")]
+
+
+def require_production_settings(command) -> None:
+    """Stop ``command`` (one that serves the site) when its address or its secret key is not usable."""
+    command.check(tags=[SITE_URL_TAG, SECRET_KEY_TAG], include_deployment_checks=True)
+
+
+def refuse_unsafe_start() -> None:
+    """Raise ImproperlyConfigured (the web application does not start) on the public key with DEBUG off."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    problem = secret_key_problem()
+    if problem is not None:
+        raise ImproperlyConfigured(f"{problem}. {SECRET_KEY_HINT}")

@@ -1,8 +1,12 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from bilan.core import auth_views as login_views
+
 app_name = "core"
 urlpatterns = [
-    path("connexion/", auth_views.LoginView.as_view(template_name="core/login.html"), name="login"),
+    path("connexion/", login_views.TwoStepLoginView.as_view(), name="login"),
+    path("connexion/code/", login_views.login_code, name="login_code"),
     path("deconnexion/", auth_views.LogoutView.as_view(), name="logout"),
+    path("compte/double-authentification/", login_views.two_factor, name="two_factor"),
 ]

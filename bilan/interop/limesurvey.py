@@ -177,15 +177,6 @@ def sanitise_choice_code(raw: str, taken: set[str]) -> str:
 # --------------------------------------------------------------------------- .lss
 
 
-def _refuse_dtd(data: bytes) -> None:
-    # No DTD means no entity to expand: this closes the XML bombs and
-    # external-entity tricks with a clear message; defusedxml (parse_lss)
-    # also guards a declaration further in the file.
-    head = data[:65536].upper()
-    if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-        raise InteropError("fichier .lss refusé : il contient une déclaration DOCTYPE ou ENTITY")
-
-
 def _table(root: ET.Element, name: str) -> list[dict[str, str]]:
     element = root.find(name)
     if element is None:
@@ -197,15 +188,21 @@ def _table(root: ET.Element, name: str) -> list[dict[str, str]]:
 
 
 def parse_lss(data: bytes) -> ImportedQuestionnaire:
-    """Read a LimeSurvey survey structure (.lss), old or new layout."""
-    _refuse_dtd(data)
+    """Read a LimeSurvey survey structure (.lss), old or new layout.
+
+    The XML parser (defusedxml) refuses any DOCTYPE, wherever it stands and whatever the file's
+    encoding: a LimeSurvey export never has one, and without a DTD there is no entity to expand
+    (XML bombs) nor external file to fetch. The parser sees the declaration, not a scan of bytes.
+    """
     try:
-        root = DefusedET.fromstring(data)
+        root = DefusedET.fromstring(data, forbid_dtd=True, forbid_entities=True, forbid_external=True)
     except ET.ParseError as error:
         line, column = error.position
-        raise InteropError(f"XML mal formé (colonne {column + 1}) ; fichier .lss tronqué ?", line=line) from error
+        raise InteropError(f"XML mal formé (colonne {column + 1}){NBSP}; fichier .lss tronqué{NBSP}?",
+                           line=line) from error
     except DefusedXmlException as error:
-        raise InteropError("fichier .lss refusé : il contient une déclaration DOCTYPE ou ENTITY") from error
+        raise InteropError(f"fichier .lss refusé{NBSP}: il contient une déclaration DOCTYPE ou ENTITY, "
+                           "qu'un export LimeSurvey n'a jamais") from error
     if root.tag != "document" or root.findtext("LimeSurveyDocType", "").strip() != "Survey":
         raise InteropError("ce fichier XML n'est pas une structure de questionnaire LimeSurvey (.lss)")
     try:

@@ -5,6 +5,17 @@ compute on them; CSV is UTF-8 with a BOM and semicolons, which is what a
 French spreadsheet opens correctly by double-click. A CSV holds one sheet: with
 several, they follow each other, separated by an empty line and the sheet's
 name.
+
+Text is only ever text (issue 13, "exports run formulas"): an answer, a name or
+a label such as ``=HYPERLINK(…)`` must not become a formula in the pilot's
+spreadsheet. In XLSX every text cell is written as a string cell (never a
+formula, never an error value such as ``#N/A``) and, when it starts with a
+formula character, marked « quote prefix » so that editing the cell keeps it
+text; in ODS every text cell is ``office:value-type="string"``; in CSV, which
+has no types, a text starting with ``= + - @``, a tab or a carriage return gets
+a leading apostrophe, as OWASP recommends (:func:`csv_text`). Numbers given as
+numbers (a negative mean, a count) stay numbers in every format. Every export of
+the application goes through this module.
 """
 
 from __future__ import annotations
@@ -13,7 +24,7 @@ import csv
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from xml.sax.saxutils import escape
@@ -23,6 +34,7 @@ FORMATS = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 @dataclass
@@ -42,11 +54,50 @@ def _cell(value: Any) -> Any:
     return str(value)
 
 
+# What makes a spreadsheet read a CSV field as a formula (OWASP, "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(value: Any) -> Any:
+    """``value`` for a CSV field: a text that a spreadsheet would run as a formula gets a leading
+    apostrophe (``'=1+1``), shown by the spreadsheet as the text itself. Numbers are left alone."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
 def _csv_cell(value: Any) -> Any:
     # French spreadsheets read "53,1" as a number and "53.1" as text.
     if isinstance(value, float):
         return f"{round(value, 4):.4f}".rstrip("0").rstrip(".").replace(".", ",")
-    return _cell(value)
+    return csv_text(_cell(value))
+
+
+def csv_table(rows: Iterable[Sequence[Any]], delimiter: str = ";") -> str:
+    """``rows`` as CSV text (no BOM): every field neutralised (:func:`csv_text`), decimals with a comma."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    writer.writerows([_csv_cell(value) for value in row] for row in rows)
+    return buffer.getvalue()
+
+
+def _xlsx_row(worksheet: Any, values: Sequence[Any]) -> list[Any]:
+    """The cells of one XLSX row: numbers as numbers, every text as a string cell (never a formula)."""
+    from openpyxl.cell.cell import Cell
+
+    cells = []
+    for value in values:
+        value = _cell(value)
+        if isinstance(value, str):
+            value = _XML_FORBIDDEN.sub("", value)  # control characters have no place in XML 1.0
+        cell = Cell(worksheet, value=value)
+        if isinstance(value, str):
+            # openpyxl makes "=…" a formula and "#N/A" an error value: a text is a text.
+            cell.data_type = "s"
+            if value.startswith(FORMULA_STARTS):
+                cell.quotePrefix = True  # so that editing the cell in the spreadsheet keeps it text
+        cells.append(cell)
+    return cells
 
 
 def _safe_sheet_name(name: str, used: set[str]) -> str:
@@ -63,16 +114,14 @@ def write_sheets(basename: str, sheets: Sequence[Sheet], fmt: str) -> tuple[str,
     if fmt not in FORMATS:
         raise ValueError(f"format « {fmt} » inconnu (formats possibles : csv, xlsx, ods)")
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n")
+        rows: list[Sequence[Any]] = []
         for index, sheet in enumerate(sheets):
             if len(sheets) > 1:
                 if index:
-                    writer.writerow([])
-                writer.writerow([f"# {sheet.name}"])
-            writer.writerow(sheet.header)
-            writer.writerows([[_csv_cell(value) for value in row] for row in sheet.rows])
-        data = ("\ufeff" + buffer.getvalue()).encode("utf-8")
+                    rows.append([])
+                rows.append([f"# {sheet.name}"])
+            rows += [sheet.header, *sheet.rows]
+        data = ("\ufeff" + csv_table(rows)).encode("utf-8")
     elif fmt == "xlsx":
         from openpyxl import Workbook
 
@@ -81,9 +130,9 @@ def write_sheets(basename: str, sheets: Sequence[Sheet], fmt: str) -> tuple[str,
         used: set[str] = set()
         for sheet in sheets:
             worksheet = workbook.create_sheet(_safe_sheet_name(sheet.name, used))
-            worksheet.append(list(sheet.header))
+            worksheet.append(_xlsx_row(worksheet, sheet.header))
             for row in sheet.rows:
-                worksheet.append([_cell(value) for value in row])
+                worksheet.append(_xlsx_row(worksheet, row))
             worksheet.freeze_panes = "A2"
         buffer = io.BytesIO()
         workbook.save(buffer)
@@ -100,7 +149,6 @@ def write_table(basename: str, sheet: str, header: Sequence[str], rows: Sequence
 
 
 ODS_MIMETYPE = FORMATS["ods"]
-_XML_FORBIDDEN = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 _ODS_NS = ('xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0" '
            'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0" '
            'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2"')

@@ -378,6 +378,7 @@ def send_due(now: datetime | None = None, *, worker_id: str | None = None, batch
     throttle = _Throttle(rate, clock, sleep)
     report = SendReport()
     _relax_commit_durability()
+    purge_sent_mail_bodies()
     while limit is None or report.claimed < limit:
         size = batch_size if limit is None else min(batch_size, limit - report.claimed)
         batch = claim_batch(worker_id, size, clock_now(), lease)
@@ -429,10 +430,23 @@ def _relax_commit_durability() -> None:
             cursor.execute("SET synchronous_commit TO OFF")
 
 
+# Once a message has left (or will never leave), its body, the only place its personal link
+# exists in clear, is blanked: the row keeps who, what, when and why for the counts and the board.
+SETTLED = (MailStatus.SENT, MailStatus.BOUNCED, MailStatus.FAILED, MailStatus.CANCELLED)
+
+
 def _finish(mail: OutgoingMail, **changes) -> None:
     # Only the claim holder may settle the row: if our lease ran out and another
     # worker took the row over, this update does nothing.
+    if changes.get("status") in SETTLED:
+        changes.update(text_body="", html_body="")
     OutgoingMail.objects.filter(pk=mail.pk, claimed_by=mail.claimed_by, status=MailStatus.SENDING).update(**changes)
+
+
+def purge_sent_mail_bodies() -> int:
+    """Blank the bodies of settled rows that still have one (rows settled before bodies were purged)."""
+    return (OutgoingMail.objects.filter(status__in=SETTLED).exclude(text_body="", html_body="")
+            .update(text_body="", html_body=""))
 
 
 def _retry(mail: OutgoingMail, now: datetime, reason: str, report: SendReport) -> None:

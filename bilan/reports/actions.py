@@ -93,7 +93,7 @@ def describe(questionnaire: Questionnaire, indicator: dict) -> Finding:
 
 def themes(campaign: Campaign) -> list[tuple[str, str]]:
     """(code, label) of the live comment themes of the campaign's questionnaire."""
-    return [(record.code, record.label) for record in theme_records(campaign.questionnaire.code)]
+    return [(record.code, record.label) for record in theme_records(campaign)]
 
 
 def theme_labels(campaign: Campaign) -> dict[str, str]:

@@ -34,9 +34,14 @@ class Quote:
     theme: str = ""
 
 
+# The image formats a report carries (added by a pilot), by the name Pillow gives the format it
+# reads in the file's content: every renderer (HTML, PDF, ODT, Markdown) shows these three.
+IMAGE_MIMETYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
+
+
 @dataclass
 class Image:
-    mimetype: str
+    mimetype: str      # one of IMAGE_MIMETYPES' values, read from the content when the image was added
     data_base64: str
     alt: str
     caption: str = ""

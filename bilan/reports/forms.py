@@ -2,22 +2,27 @@
 the confirmation of a publication.
 
 Each value is checked here (a section is one of the report's, a position a whole
-number in range, a text bounded, an image really a PNG, JPEG or GIF under 2 Mo);
+number in range, a text bounded, an image really a PNG, JPEG or GIF under 2 Mo, as Pillow reads
+its content, whatever its name or the type the browser declares);
 errors are French and show under their field (django-dsfr markup).
 """
 
 from __future__ import annotations
 
+import warnings
+
 from django import forms
+from PIL import Image, UnidentifiedImageError
 
 from bilan.core.forms import ChoiceField, StaffForm, guillemets, shown
 from bilan.reports.actions import selector_key
+from bilan.reports.document import IMAGE_MIMETYPES
 from bilan.reports.models import Action, ActionStatus, ReportAddition
 
 TEXT_MAX_LENGTH = 10_000
 MAX_POSITION = 99
-IMAGE_TYPES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff", "image/gif": b"GIF8"}
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000  # a 2 Mo file may declare far more: decoding it would hold the server
 ALT_MAX_LENGTH = ReportAddition._meta.get_field("image_alt").max_length
 
 
@@ -108,7 +113,8 @@ class AddForm(StaffForm):
     text = forms.CharField(label="Texte (ou légende de l'image)", required=False, max_length=TEXT_MAX_LENGTH,
                            widget=forms.Textarea(attrs={"rows": 4}))
     image = forms.FileField(label="Image", required=False, help_text="PNG, JPEG ou GIF, 2\u00a0Mo au plus",
-                            widget=forms.FileInput(attrs={"class": "fr-upload", "accept": ",".join(IMAGE_TYPES)}))
+                            widget=forms.FileInput(attrs={"class": "fr-upload",
+                                                          "accept": ",".join(IMAGE_MIMETYPES.values())}))
     alt = forms.CharField(label="Texte alternatif de l'image", required=False, max_length=ALT_MAX_LENGTH)
 
     def __init__(self, sections, data=None, files=None):
@@ -118,17 +124,40 @@ class AddForm(StaffForm):
         self.dsfr_fields()
 
     def clean_image(self):
+        """The upload, checked by its content; ``self.image_mimetype`` is then the type read there.
+
+        The declared type and the file's name are the browser's word: Pillow reads the content,
+        names its format and checks the file whole (``verify``). An SVG, an HTML page or a
+        PDF renamed ``.png`` is refused, and so is an image too large to decode.
+        """
         upload = self.cleaned_data.get("image")
+        self.image_mimetype = ""
         if not upload:
             return None
-        head = upload.read(8)
-        upload.seek(0)
-        # The declared type is the browser's word; the first bytes say what the file is.
-        if upload.content_type not in IMAGE_TYPES or not head.startswith(IMAGE_TYPES[upload.content_type]):
-            raise forms.ValidationError("L'image doit être au format PNG, JPEG ou GIF.")
         if upload.size > MAX_IMAGE_BYTES:
             raise forms.ValidationError(f"L'image pèse {upload.size / 1024 / 1024:.1f}\u00a0Mo".replace(".", ",")
                                         + "\u00a0: 2\u00a0Mo au plus.")
+        refused = forms.ValidationError("Ce fichier n'est pas une image PNG, JPEG ou GIF lisible (son contenu a "
+                                        "été vérifié, pas seulement son nom)\u00a0: enregistrez-la dans l'un de "
+                                        "ces formats puis choisissez-la à nouveau.")
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                with Image.open(upload) as image:
+                    kind, (width, height) = image.format, image.size
+                    if kind not in IMAGE_MIMETYPES:
+                        raise refused
+                    if width * height > MAX_IMAGE_PIXELS:
+                        raise forms.ValidationError(
+                            f"L'image mesure {width}\u00a0×\u00a0{height} pixels\u00a0: 40 millions de pixels "
+                            "au plus (réduisez-la avant de l'ajouter).")
+                    image.verify()
+        except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
+                OSError, SyntaxError, ValueError) as error:
+            raise refused from error
+        finally:
+            upload.seek(0)
+        self.image_mimetype = IMAGE_MIMETYPES[kind]
         return upload
 
     def clean(self):

@@ -107,7 +107,7 @@ def add(request, campaign):
     upload = form.cleaned_data["image"]
     services.add_block(campaign, form.cleaned_data["section"], text=form.cleaned_data["text"],
                        image=upload.read() if upload else None,
-                       image_mimetype=upload.content_type if upload else "",
+                       image_mimetype=form.image_mimetype,  # read from the content, not the browser's word
                        image_alt=form.cleaned_data["alt"] if upload else "")
     messages.success(request, "Ajout enregistré.")
     return redirect("reports:detail", campaign.slug)

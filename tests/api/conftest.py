@@ -1,14 +1,15 @@
-"""API fixtures: a Poitiers campaign with invitations and answers, staff accounts with tokens."""
+"""API fixtures: a Poitiers campaign with invitations and answers, staff accounts with API tokens."""
 
 import datetime as dt
 from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
+from bilan.api import tokens
 from bilan.core.models import Membership, Role
 from bilan.roster.models import Academie, Departement, Referent, School
 from bilan.surveys.models import Campaign, CampaignState, Invitation, Response, ResponseStatus
@@ -53,13 +54,22 @@ def build_campaign() -> Campaign:
 
 
 def account(username, academie=None, role=None) -> tuple:
+    """(user, the API token's secret, an API client sending it)."""
     user = get_user_model().objects.create_user(username=username, password="motdepasse-test-1")
     if role:
         Membership.objects.create(user=user, academie=academie, role=role)
-    token = Token.objects.create(user=user)
+    _, secret = tokens.issue(user, "Tests")
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Token {token.key}")
-    return user, token, client
+    client.credentials(HTTP_AUTHORIZATION=f"Token {secret}")
+    return user, secret, client
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limit():
+    """The API's per-account counts live in the cache: each test starts with none."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture

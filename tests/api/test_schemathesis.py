@@ -20,8 +20,8 @@ def served_api(transactional_db, live_server):
     campaign = build_campaign()
     ReportVersion.objects.create(campaign=campaign, number=1, published_at=timezone.now(),
                                  document={"title": "Être RUPN", "sections": []})
-    _, token, _ = account("lecteur-api", campaign.academie, "reader")
-    return live_server.url, token.key
+    _, secret, _ = account("lecteur-api", campaign.academie, "reader")
+    return live_server.url, secret
 
 
 def test_schemathesis_finds_no_server_error(served_api, tmp_path):

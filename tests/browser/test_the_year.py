@@ -233,9 +233,8 @@ def test_a_pilot_runs_the_whole_year_from_the_browser(live_server, new_page, ass
     navigate(page, page.get_by_role("button", name=f"Mettre en file les invitations ({REFERENTS})"))
     assert OutgoingMail.objects.filter(campaign=campaign, kind=MailKind.INVITATION).count() == REFERENTS
     run_worker(smtp)
-    page.wait_for_function(
-        f"document.querySelector('[data-count=\"invitation:sent\"]').textContent === '{REFERENTS}'",
-        timeout=15_000)
+    # A locator assertion, not wait_for_function: the Content-Security-Policy forbids its eval.
+    expect(page.locator('[data-count="invitation:sent"]')).to_have_text(str(REFERENTS), timeout=15_000)
     pilot.check("invitations envoyées", "invitations-envoyees.jpg")
     invitations = wait_for_mail(smtp, REFERENTS)
     assert sorted(m.recipient for m in invitations) == sorted(f"rupn{n}@ac-poitiers.fr"

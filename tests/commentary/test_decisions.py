@@ -41,7 +41,7 @@ def test_merging_two_themes_adds_their_respondents_and_keeps_decisions(seed_camp
     pix = members(seed_campaign, "INFO_MISSING", "calendrier-pix")
     ent = members(seed_campaign, "INFO_MISSING", "evolutions-ent")
     assert pix and ent
-    services.merge_themes("bilan-rupn", "calendrier-pix", "evolutions-ent")
+    services.merge_themes(seed_campaign, "calendrier-pix", "evolutions-ent")
     after = themes_of(seed_campaign, "INFO_MISSING")
     assert "calendrier-pix" not in after
     assert after["evolutions-ent"].respondents >= max(before["calendrier-pix"].respondents,
@@ -56,7 +56,7 @@ def test_merging_two_themes_adds_their_respondents_and_keeps_decisions(seed_camp
 
 def test_renaming_keeps_the_code_and_the_members(seed_campaign, db):
     before = members(seed_campaign, "INFO_MISSING", "ia")
-    services.rename_theme("bilan-rupn", "ia", "Intelligence artificielle : quels usages\u00a0?")
+    services.rename_theme(seed_campaign, "ia", "Intelligence artificielle : quels usages\u00a0?")
     theme = themes_of(seed_campaign, "INFO_MISSING")["ia"]
     assert theme.label == "Intelligence artificielle : quels usages\u00a0?"
     assert members(seed_campaign, "INFO_MISSING", "ia") == before
@@ -73,7 +73,7 @@ def test_splitting_moves_the_chosen_comments_to_a_new_theme(seed_campaign, db):
 
 def test_a_new_theme_with_a_bad_keyword_is_refused_in_french(seed_campaign, db):
     with pytest.raises(services.CommentaryError, match="mot-clé « le »"):
-        services.create_theme("bilan-rupn", "Thème vide", keywords=["le"])
+        services.create_theme(seed_campaign, "Thème vide", keywords=["le"])
 
 
 def test_a_marked_quote_is_frozen_pseudonymised_and_comes_first(seed_campaign, db):

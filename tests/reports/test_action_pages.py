@@ -91,7 +91,7 @@ def test_an_action_past_its_deadline_is_flagged_while_it_is_open(personas):
 
 def test_a_pilot_adds_an_action_linked_to_a_finding_and_a_theme(personas):
     campaign = Campaign.objects.get(slug=SLUG)
-    theme = theme_records(campaign.questionnaire.code)[0]
+    theme = theme_records(campaign)[0]
     before = plan_of()
     response = client_for(personas["pilot"]).post(url("action_new"), {
         **VALID, "finding-0": "SCI_A11Y_TRAINING|yes", "statement-0": "veulent se former à l'accessibilité",

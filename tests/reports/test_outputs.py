@@ -80,7 +80,7 @@ def test_the_markdown_has_headings_lists_tables_and_footnotes(outputs):
     assert md.startswith("# Être RUPN en 2024\n")
     assert "\n## Après le bilan, l'action\n" in md and "\n- Apps éducation\n" in md
     assert "| Réponse | Effectif | Part des répondants |" in md
-    assert "RUPN[^1]" in md and "[^1]: RUPN : " in md
+    assert "RUPN[^1]" in md and "[^1]: RUPN\u00a0: " in md
 
 
 def test_no_output_contains_a_roster_name(outputs, demo_db, django_db_blocker):

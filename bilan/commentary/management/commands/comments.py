@@ -1,7 +1,5 @@
 """``bilan comments pseudonymise`` and ``bilan comments themes``."""
 
-import csv
-import io
 import json
 import sys
 
@@ -9,6 +7,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bilan.commentary.services import comment_digest, digest_as_dict, free_text_questions, roster_pseudonymiser
 from bilan.comments import Person, Pseudonymiser
+from bilan.interop.spreadsheets import csv_table
 from bilan.roster.models import Referent, School
 from bilan.surveys.cli import campaign_by_slug
 
@@ -58,11 +57,8 @@ class Command(BaseCommand):
         if fmt == "json":
             self.stdout.write(json.dumps(digest, ensure_ascii=False, indent=2))
             return
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(["question", "commentaires", "rang", "code", "thème", "répondants", "citations"])
-        for code, data in digest.items():
-            for theme in data["themes"]:
-                writer.writerow([code, data["answered"], theme["rank"], theme["code"], theme["label"],
-                                 theme["respondents"], "\n".join(theme["quotes"])])
-        self.stdout.write(buffer.getvalue(), ending="")
+        rows = [["question", "commentaires", "rang", "code", "thème", "répondants", "citations"]]
+        rows += [[code, data["answered"], theme["rank"], theme["code"], theme["label"], theme["respondents"],
+                  "\n".join(theme["quotes"])] for code, data in digest.items() for theme in data["themes"]]
+        # Quotes are respondents' words: csv_table keeps them from being run as formulas.
+        self.stdout.write(csv_table(rows, delimiter=","), ending="")

@@ -12,10 +12,13 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=2, help="nombre de processus (défaut 2)")
 
     def handle(self, *args, bind, workers, **options):
-        from bilan.core.checks import require_site_url
+        from bilan.core.checks import require_production_settings
 
-        require_site_url(self)  # the pages queue invitations and reminders whose links use SITE_URL
+        # The pages queue invitations and reminders whose links use SITE_URL; sessions are signed with SECRET_KEY.
+        require_production_settings(self)
         gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
         # The gunicorn installed next to our own interpreter, arguments as a list (no shell).
         os.execv(gunicorn, [gunicorn, "bilan.wsgi:application", "--bind", bind, "--workers", str(workers),  # noqa: S606
-                            "--access-logfile", "-"])
+                            "--access-logfile", "-",
+                            # No personal link's token in the access log (bilan/core/redaction.py).
+                            "--logger-class", "bilan.core.redaction.GunicornLogger"])

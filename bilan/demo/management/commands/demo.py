@@ -8,6 +8,17 @@ from django.core.management.base import BaseCommand, CommandError
 REPORTED_CAMPAIGN = "2023-2024"
 
 
+def _demo_secret_key(demo_dir: Path) -> str:
+    """The demo's own secret key, drawn once and kept in its folder (sessions survive a restart)."""
+    import secrets
+
+    path = demo_dir / "secret-key"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(50), encoding="utf-8")
+        path.chmod(0o600)
+    return path.read_text(encoding="utf-8").strip()
+
+
 class Command(BaseCommand):
     help = ("Construit l'académie de démonstration (référentiel, campagnes 2022-2023 et 2023-2024, réponses), "
             "puis sert l'application sur 127.0.0.1:8000 (ou l'adresse de --addr).")
@@ -31,6 +42,9 @@ class Command(BaseCommand):
         settings.SITE_URL = host
         demo_dir = Path(dir).resolve()
         demo_dir.mkdir(parents=True, exist_ok=True)
+        if settings.SECRET_KEY == settings.DEVELOPMENT_SECRET_KEY:
+            # Not the public development key (the site refuses it with DEBUG off): the demo's own.
+            settings.SECRET_KEY = _demo_secret_key(demo_dir)
         if not os.environ.get("DATABASE_URL"):
             # The settings point at ./bilan.sqlite3; the demo lives in its own folder.
             settings.DATABASES["default"]["NAME"] = demo_dir / "bilan.sqlite3"
