@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "bilan.core",
+    "bilan.audit",  # journal des actions (docs/security.md « Journal des actions »)
     "bilan.roster",
     "bilan.surveys",
     "bilan.outreach",
@@ -49,6 +50,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "bilan.api",
+    "bilan.retention",  # retention periods, `bilan purge`, right of access (docs/security.md)
     "axes",  # login throttling (docs/security.md « Connexions »)
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -259,6 +261,21 @@ SPECTACULAR_SETTINGS = {
 
 # A colleague invited from the team page chooses a password within this many days.
 BILAN_ACCOUNT_INVITE_DAYS = env_int("BILAN_ACCOUNT_INVITE_DAYS", 7)
+
+# The audit log (« Journal des actions ») keeps its entries this many days; `bilan purge` deletes older ones.
+BILAN_AUDIT_RETENTION_DAYS = env_int("BILAN_AUDIT_RETENTION_DAYS", 365)
+
+# Retention (bilan.retention.policy; `bilan purge`, run daily by the worker), in days:
+# drafts and personal links after the campaign closes, mail rows after their creation,
+# the link between a named answer and its person after closing, roster files after upload,
+# login attempts, API tokens after their expiry or revocation (docs/configuration.md).
+BILAN_RETENTION_DRAFTS_DAYS = env_int("BILAN_RETENTION_DRAFTS_DAYS", 30)
+BILAN_RETENTION_LINKS_DAYS = env_int("BILAN_RETENTION_LINKS_DAYS", 30)
+BILAN_RETENTION_MAILS_DAYS = env_int("BILAN_RETENTION_MAILS_DAYS", 400)
+BILAN_RETENTION_NAMED_ANSWERS_DAYS = env_int("BILAN_RETENTION_NAMED_ANSWERS_DAYS", 3 * 365)
+BILAN_RETENTION_ROSTER_UPLOADS_DAYS = env_int("BILAN_RETENTION_ROSTER_UPLOADS_DAYS", 1)
+BILAN_RETENTION_LOGIN_LOG_DAYS = env_int("BILAN_RETENTION_LOGIN_LOG_DAYS", 180)
+BILAN_RETENTION_API_TOKENS_DAYS = env_int("BILAN_RETENTION_API_TOKENS_DAYS", 90)
 
 # Breakdowns hide any cell counting fewer answers than this.
 BILAN_SMALL_CELL_THRESHOLD = env_int("BILAN_SMALL_CELL_THRESHOLD", 5)

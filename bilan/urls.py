@@ -13,7 +13,9 @@ urlpatterns = [
     path("api/", include("bilan.api.urls")),
     path("", include("bilan.api.pages")),  # « Jetons d'API »: each account's own tokens
     path("academie/", include("bilan.roster.urls")),
+    path("academie/", include("bilan.retention.urls")),  # « Données personnelles », right of access, erasure
     path("", include("bilan.core.urls")),
+    path("", include("bilan.audit.urls")),
     path("", include("bilan.accounts.urls")),
     path("", include("bilan.dashboard.urls")),
 ]

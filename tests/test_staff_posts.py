@@ -284,6 +284,10 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("no last name", lambda c: {"first_name": "A", "email": "a@b.fr", f"school-{c.school_mandate}": c.uai},
              "Ce champ est obligatoire.", near="last_name"),
     ],
+    "retention:erase": [
+        Case("no confirmation", {}, f"Cochez «{NBSP}Je confirme{NBSP}» pour effacer les données de cette personne.",
+             near="confirm"),
+    ],
     "roster:school": [
         Case("no name", {"name": " ", "type": "college", "departement": "86"}, "Ce champ est obligatoire.",
              near="name"),

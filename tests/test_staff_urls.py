@@ -102,11 +102,16 @@ ACCESS = {
     "dashboard:campaign_new": PILOT,  # /academie/<code>/campagnes/nouvelle/: the académie's pilots only
     # The roster holds names and e-mails: its pages are the académie's pilots' only, readers get the 404.
     "roster:index": PILOT,
+    "audit:log": PILOT,  # the académie's journal (tests/audit)
     "roster:upload": PILOT,
     "roster:confirm": ACTION,
     "roster:referent": PILOT,
     "roster:school": PILOT,
     "roster:uncovered": PILOT,
+    # Personal data (bilan.retention): the registre's page, one referent's data as JSON, their erasure.
+    "retention:index": PILOT,
+    "retention:access": PILOT,
+    "retention:erase": PILOT,  # GET: what erasure removes and keeps; POST with « Je confirme »: erases
 }
 
 # A phrase of each French error page (bilan/templates/<status>.html).

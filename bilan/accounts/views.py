@@ -24,6 +24,7 @@ from bilan.accounts.forms import (
     TeamActionForm,
 )
 from bilan.accounts.tokens import invitation_token_generator
+from bilan.audit.services import record
 from bilan.core.forms import error_summary, guillemets
 from bilan.core.models import Role
 from bilan.roster.access import pilot_academie_view
@@ -49,6 +50,7 @@ def team(request, academie):
                 except services.TeamError as error:
                     invite_form.add_error(None, str(error))
                 else:
+                    record(request, "member_invited", academie=academie, target=f"{data['email']} ({data['role']})")
                     messages.success(request, invited_message(invited))
                     return redirect(here)
         else:
@@ -61,10 +63,13 @@ def team(request, academie):
                 try:
                     if action == "role":
                         services.change_role(membership, form.cleaned_data["role"], by=request.user)
+                        record(request, "role_changed", academie=academie,
+                               target=f"{membership.user.get_username()} : {membership.get_role_display()}")
                         messages.success(request, f"{services.person(membership.user)} est désormais "
                                                   f"{services.role_words(membership.role)}.")
                     else:
                         services.remove_access(membership, by=request.user)
+                        record(request, "member_removed", academie=academie, target=membership.user.get_username())
                         messages.success(request, f"{services.person(membership.user)} n'a plus accès "
                                                   f"à l'académie de {academie.name}.")
                 except services.TeamError as error:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 from bilan.api import tokens
 from bilan.api.forms import CreateTokenForm, RevokeTokenForm, TokenActionForm
 from bilan.api.throttling import rate_words
+from bilan.audit.services import record
 from bilan.core.forms import NBSP, error_summary, guillemets
 
 
@@ -37,6 +38,7 @@ def token_list(request):
             create_form = CreateTokenForm(request.POST)
             if create_form.is_valid():
                 created = tokens.issue(request.user, create_form.cleaned_data["label"])
+                record(request, "api_token_created", target=create_form.cleaned_data["label"])
                 create_form = CreateTokenForm()
             else:
                 refused = create_form
@@ -49,6 +51,7 @@ def token_list(request):
                 if token is None:
                     raise Http404("Jeton introuvable")
                 if tokens.revoke(token):
+                    record(request, "api_token_revoked", target=token.label)
                     messages.success(request, f"Le jeton {guillemets(token.label)} est révoqué{NBSP}: "
                                               "il ne donne plus accès à l'API.")
                 else:

@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bilan.audit.services import record
 from bilan.commentary import services
 from bilan.commentary.forms import ACTION_FORMS, MANAGE_FORMS, ActionChoiceForm
 from bilan.core.models import Role
@@ -123,6 +124,8 @@ def action(request, campaign, question):
         except services.CommentaryError as error:
             form.add_error(None, str(error))
         else:
+            record(request, "theme_changed", academie=campaign.academie_id,
+                   target=f"{campaign.slug}, question {question} : {form.title}")
             messages.success(request, form.done)
             return redirect(reverse("commentary:question", args=[campaign.slug, question]) + form.anchor())
     if form.page == "suggestions":

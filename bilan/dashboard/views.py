@@ -15,6 +15,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.core.permissions import academies_of, has_role
 from bilan.dashboard import services
@@ -56,7 +57,9 @@ HUB_STEPS = [
 ]
 
 ACADEMIE_PAGES = [("roster:index", "Référentiel (établissements et référent·es)"),
-                  ("accounts:team", "Équipe et accès")]
+                  ("accounts:team", "Équipe et accès"),
+                  ("retention:index", "Données personnelles et durées de conservation"),
+                  ("audit:log", "Journal des actions")]
 
 
 def _url(name: str, *args) -> str | None:
@@ -169,6 +172,8 @@ def campaign_state(request, campaign):
         except ValidationError as error:
             _add_errors(form, error)
         else:
+            record(request, "campaign_state_changed", academie=changed.academie_id,
+                   target=f"{changed.slug} : {changed.get_state_display()}")
             messages.success(request, _state_message(changed, form.cleaned_data["action"]))
             return redirect("dashboard:campaign", campaign.slug)
     return _hub(request, campaign, form)

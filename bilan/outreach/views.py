@@ -6,6 +6,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bilan.audit.services import record
 from bilan.core.forms import error_summary
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
@@ -57,6 +58,7 @@ def nonrespondents_export(request, campaign, fmt):
         raise Http404("Export introuvable")
     filename, mimetype, data = write_table(f"sans-reponse-{campaign.slug}", "Sans réponse",
                                            NONRESPONDENT_HEADER, nonrespondent_rows(campaign), fmt)
+    record(request, "export", academie=campaign.academie_id, target=f"sans réponse {campaign.slug} ({fmt})")
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.reports import services
@@ -64,6 +65,7 @@ def download(request, campaign, fmt):
         raise Http404("Format inconnu")
     if too_few_answers_for(request.user, campaign):
         return _withheld_page(request, campaign)
+    record(request, "export", academie=campaign.academie_id, target=f"compte-rendu {campaign.slug} ({fmt})")
     return _download(*services.render_campaign_report(campaign, fmt))
 
 
@@ -78,9 +80,11 @@ def edit_block(request, campaign, key):
     if form.is_valid():
         if form.cleaned_data["revert"]:
             services.revert_edit(campaign, key)
+            record(request, "report_edited", academie=campaign.academie_id, target=f"{campaign.slug} : {key} (rétabli)")
             messages.success(request, "Le paragraphe reprend le texte rédigé à partir des données.")
         else:
             services.save_edit(campaign, key, form.cleaned_data["text"], request.user)
+            record(request, "report_edited", academie=campaign.academie_id, target=f"{campaign.slug} : {key}")
             messages.success(request, "Paragraphe enregistré. Il sera conservé quand le compte-rendu sera régénéré.")
         return redirect("reports:detail", campaign.slug)
     return render(request, "reports/edit.html", {"campaign": campaign, "block": block, "form": form,
@@ -94,6 +98,7 @@ def layout(request, campaign):
     if not form.is_valid():
         return _detail_page(request, campaign, document, refused=form, title="Ordre et visibilité des sections")
     services.set_layout(campaign, form.order(), form.hidden())
+    record(request, "report_edited", academie=campaign.academie_id, target=f"{campaign.slug} : ordre des sections")
     messages.success(request, "Ordre et visibilité des sections enregistrés.")
     return redirect("reports:detail", campaign.slug)
 
@@ -109,6 +114,7 @@ def add(request, campaign):
                        image=upload.read() if upload else None,
                        image_mimetype=form.image_mimetype,  # read from the content, not the browser's word
                        image_alt=form.cleaned_data["alt"] if upload else "")
+    record(request, "report_edited", academie=campaign.academie_id, target=f"{campaign.slug} : ajout")
     messages.success(request, "Ajout enregistré.")
     return redirect("reports:detail", campaign.slug)
 
@@ -120,6 +126,7 @@ def publish(request, campaign):
     form = PublishForm(request.POST if request.method == "POST" else None)
     if form.is_valid():
         version = services.publish(campaign, request.user)
+        record(request, "report_published", academie=campaign.academie_id, target=f"{campaign.slug} v{version.number}")
         messages.success(request, f"Version {version.number} publiée\u00a0; elle ne changera plus.")
         return redirect("reports:version", campaign.slug, version.number)
     last = ReportVersion.objects.filter(campaign=campaign).aggregate(n=Max("number"))["n"] or 0
@@ -145,4 +152,5 @@ def version_download(request, campaign, number, fmt):
     if fmt not in FORMATS:
         raise Http404("Format inconnu")
     published = get_object_or_404(ReportVersion, campaign=campaign, number=number)
+    record(request, "export", academie=campaign.academie_id, target=f"compte-rendu {campaign.slug} v{number} ({fmt})")
     return _download(*render_document(services.version_document(published), fmt))

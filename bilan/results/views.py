@@ -1,6 +1,7 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.lookup import find
@@ -136,6 +137,7 @@ def export(request, campaign, fmt):
     school_type, departement, _ = _filters(request, campaign)
     results = results_for(request.user, campaign, school_type=school_type, departement=departement)
     filename, mimetype, data = export_results(results, f"resultats-{campaign.slug}", fmt)
+    record(request, "export", academie=campaign.academie_id, target=f"résultats {campaign.slug} ({fmt})")
     response = HttpResponse(data, content_type=mimetype)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from bilan.audit.services import record
 from bilan.french import french_spacing
 from bilan.roster import services
 from bilan.roster.access import pilot_academie_view
@@ -109,6 +110,7 @@ def confirm(request, academie):
         messages.info(request, french_spacing(f"Le fichier « {stored.filename} » était déjà importé : "
                                               "rien de plus n'a été fait."))
         return redirect(index_url)
+    record(request, "roster_imported", academie=academie, target=f"{stored.school_year} : « {stored.filename} »")
     messages.success(request, french_spacing(
         f"Référentiel {stored.school_year} importé depuis « {stored.filename} »."))
     for line in applied.report.summary_lines()[1:]:

@@ -2,6 +2,7 @@
 
 from django.http import Http404, HttpResponse
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.surveys.access import staff_campaign_view
 from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook, may_see_personal_data
@@ -15,12 +16,14 @@ def export_answers_view(request, campaign, fmt):
     if fmt not in EXPORT_FORMATS:
         raise Http404("Format inconnu")
     personal = may_see_personal_data(request.user, campaign) and request.GET.get("personnel") != "0"
+    record(request, "export", academie=campaign.academie_id, target=f"réponses {campaign.slug} ({fmt})")
     return _download(*export_answers(campaign, fmt, personal=personal))
 
 
 @staff_campaign_view()
 def export_codebook_view(request, campaign):
     """The codebook of the CSV export (the spreadsheet and JSON exports hold it already)."""
+    record(request, "export", academie=campaign.academie_id, target=f"dictionnaire des variables {campaign.slug}")
     return _download(*export_codebook(campaign))
 
 

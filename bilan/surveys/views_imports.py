@@ -12,6 +12,7 @@ import base64
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.french import french_spacing
 from bilan.interop.answers_formats import FORMAT_NAMES_FR, META, InteropError
@@ -89,6 +90,8 @@ def import_answers_view(request, campaign):
             if form.is_valid():
                 mode = form.cleaned_data.get("existing")
                 result = import_answers(plan, strict=True, replace=mode == "replace", append=mode == "append")
+                record(request, "import", academie=campaign.academie_id,
+                       target=f"{campaign.slug} : « {stored['filename']} » ({result.imported} réponses)")
                 del request.session[key]
                 messages.success(request, french_spacing(
                     f"{result.imported} réponse(s) importée(s) depuis « {stored['filename']} »."))

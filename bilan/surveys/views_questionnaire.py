@@ -16,6 +16,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
+from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.french import NBSP, french_spacing, plural
@@ -215,6 +216,8 @@ def upload(request, campaign):
         except service.QuestionnaireFrozen as error:
             problems = [str(error)]
         else:
+            record(request, "questionnaire_imported", academie=campaign.academie_id,
+                   target=f"{campaign.slug} : « {upload_file.name} » (version {result.version.version})")
             note = (f" Le numéro {result.renumbered_from} existait déjà avec un autre contenu{NBSP}: "
                     f"cette version porte le numéro {result.version.version}." if result.renumbered_from else "")
             messages.success(request, french_spacing(

@@ -5,6 +5,8 @@ import signal
 import time
 from datetime import timedelta
 
+from django.apps import apps
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 from django.utils.crypto import get_random_string
@@ -45,6 +47,7 @@ class Command(BaseCommand):
         tasks = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
                        max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
         passes = 0
+        purging = apps.is_installed("bilan.retention")
         while running["on"]:
             close_old_connections()
             try:
@@ -60,6 +63,13 @@ class Command(BaseCommand):
                 tasks.run()
             except Exception:  # one bad pass must not stop the worker; it is logged and retried
                 logger.exception("passage du worker en échec")
+            if purging:
+                try:
+                    # The daily purge (docs/security.md « Conservation »), by its command's name: bilan.retention
+                    # sits above this app. It does nothing when the last purge is less than a day old.
+                    call_command("purge", "--if-due", stdout=self.stdout)
+                except Exception:
+                    logger.exception("purge quotidienne en échec")
             passes += 1
             if max_passes is not None and passes >= max_passes:
                 break
