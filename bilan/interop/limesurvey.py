@@ -36,6 +36,7 @@ from bilan.questionnaire import (
     Section,
     parse_questionnaire,
 )
+from bilan.questionnaire.editing import to_data
 from bilan.questionnaire.loader import CHOICE_CODE_PATTERN
 from bilan.questionnaire.schema import OTHER_CODE
 
@@ -730,59 +731,6 @@ def validated(data: dict[str, Any], source: str = "") -> Questionnaire:
 # --------------------------------------------------------------------------- back to our YAML
 
 
-def to_yaml_dict(questionnaire: Questionnaire) -> dict[str, Any]:
-    """Our YAML format as a dict, reloadable by :func:`bilan.questionnaire.parse_questionnaire`."""
-    sections = []
-    for section in questionnaire.sections:
-        entry: dict[str, Any] = {"code": section.code, "title": section.title}
-        if section.description:
-            entry["description"] = section.description
-        entry["questions"] = [_question_dict(q) for q in section.questions]
-        sections.append(entry)
-    result: dict[str, Any] = {"code": questionnaire.code, "version": questionnaire.version,
-                              "title": questionnaire.title}
-    if questionnaire.description:
-        result["description"] = questionnaire.description
-    result["language"] = questionnaire.language
-    result["sections"] = sections
-    return result
-
-
-def _question_dict(question: Question) -> dict[str, Any]:
-    entry: dict[str, Any] = {"code": question.code, "type": question.type.value, "text": question.text}
-    if question.short_label:
-        entry["short_label"] = question.short_label
-    if question.help:
-        entry["help"] = question.help
-    if question.required:
-        entry["required"] = True
-    if question.conditions:
-        items = [{"question": c.question, c.operator: c.value} for c in question.conditions]
-        if len(items) == 1 and question.conditions_mode == "all":
-            entry["when"] = items[0]
-        else:
-            entry["when"] = {question.conditions_mode: items}
-    for name in ("choices", "rows", "columns"):
-        values = getattr(question, name)
-        if values:
-            entry[name] = [{"code": c.code, "label": c.label} for c in values]
-    if question.other:
-        entry["other"] = True
-        if question.other_label != "Autre":
-            entry["other_label"] = question.other_label
-    if question.type in (QuestionType.SCALE, QuestionType.NUMBER):
-        for name in ("min", "max"):
-            value = getattr(question, name)
-            if value is not None:
-                entry[name] = int(value) if question.type is QuestionType.SCALE else value
-        if question.min_label:
-            entry["min_label"] = question.min_label
-        if question.max_label:
-            entry["max_label"] = question.max_label
-        if question.type is QuestionType.NUMBER and not question.integer:
-            entry["integer"] = False
-    if question.max_length:
-        entry["max_length"] = question.max_length
-    if question.max_choices:
-        entry["max_choices"] = question.max_choices
-    return entry
+# The one serializer of a questionnaire back to our YAML format lives with the schema (the
+# browser's editor writes its versions with it too).
+to_yaml_dict = to_data

@@ -76,23 +76,34 @@ class ReminderPolicyForm(forms.ModelForm):
 REMINDER_ACTIONS = {"policy": "Enregistrer la politique de relance", "send": "Envoyer les relances"}
 
 
+def action_field(actions: dict[str, str]) -> ChoiceField:
+    """The hidden « action » field that says which of a page's forms was sent."""
+    return ChoiceField(label="", widget=forms.HiddenInput, choices=list(actions.items()),
+                       error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
+                                       "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+
+
+def announced_count_field(label: str, of_what: str) -> forms.IntegerField:
+    """The hidden count a page announced on its button (« … (N) »), sent back to be checked:
+    ``of_what`` completes « Le nombre … annoncé » (« de relances », « d'invitations »)."""
+    return forms.IntegerField(label=label, widget=forms.HiddenInput, min_value=0, max_value=1_000_000,
+                              error_messages={
+                                  "required": f"Le nombre {of_what} annoncé manque au formulaire.",
+                                  "invalid": f"Le nombre {of_what} annoncé doit être un nombre entier.",
+                                  "min_value": f"Le nombre {of_what} annoncé ne peut pas être négatif.",
+                                  "max_value": f"Le nombre {of_what} annoncé est trop grand."})
+
+
 class ReminderActionForm(StaffForm):
     """Which of the reminders page's two forms was sent (its hidden « action » field)."""
 
-    action = ChoiceField(label="", widget=forms.HiddenInput, choices=list(REMINDER_ACTIONS.items()),
-                         error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
-                                         "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+    action = action_field(REMINDER_ACTIONS)
 
 
 class SendRemindersForm(StaffForm):
     """« Send the reminders now »: ``expected`` is the count the page announced."""
 
-    expected = forms.IntegerField(label="Relances annoncées", widget=forms.HiddenInput, min_value=0,
-                                  max_value=1_000_000, error_messages={
-                                      "required": "Le nombre de relances annoncé manque au formulaire.",
-                                      "invalid": "Le nombre de relances annoncé doit être un nombre entier.",
-                                      "min_value": "Le nombre de relances annoncé ne peut pas être négatif.",
-                                      "max_value": "Le nombre de relances annoncé est trop grand."})
+    expected = announced_count_field("Relances annoncées", "de relances")
 
 
 INVITATIONS_ACTIONS = {"invite": "Mettre en file les invitations", "remind": "Relancer maintenant"}
@@ -101,17 +112,10 @@ INVITATIONS_ACTIONS = {"invite": "Mettre en file les invitations", "remind": "Re
 class InvitationsActionForm(StaffForm):
     """Which of the invitations page's two buttons was pressed (its hidden « action » field)."""
 
-    action = ChoiceField(label="", widget=forms.HiddenInput, choices=list(INVITATIONS_ACTIONS.items()),
-                         error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
-                                         "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+    action = action_field(INVITATIONS_ACTIONS)
 
 
 class QueueInvitationsForm(StaffForm):
     """« Mettre en file les invitations (N) »: ``expected`` is the N the page showed."""
 
-    expected = forms.IntegerField(label="Invitations annoncées", widget=forms.HiddenInput, min_value=0,
-                                  max_value=1_000_000, error_messages={
-                                      "required": "Le nombre d'invitations annoncé manque au formulaire.",
-                                      "invalid": "Le nombre d'invitations annoncé doit être un nombre entier.",
-                                      "min_value": "Le nombre d'invitations annoncé ne peut pas être négatif.",
-                                      "max_value": "Le nombre d'invitations annoncé est trop grand."})
+    expected = announced_count_field("Invitations annoncées", "d'invitations")

@@ -60,7 +60,8 @@ class EditError(ValueError):
 
 
 def to_data(questionnaire: Questionnaire) -> dict[str, Any]:
-    """Our YAML format as a dict, reloadable by :func:`parse_questionnaire`."""
+    """Our YAML format as a dict, reloadable by :func:`parse_questionnaire`: the one serializer
+    (the LimeSurvey imports write theirs with it, as ``to_yaml_dict``)."""
     data: dict[str, Any] = {"code": questionnaire.code, "version": questionnaire.version,
                             "title": questionnaire.title}
     if questionnaire.description:

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from bilan.commentary.models import PublishedQuote, ThemeRecord
 from bilan.commentary.services import comment_digest
@@ -12,17 +11,11 @@ from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie, Referent
 from bilan.surveys.models import Campaign
+from tests.pages import logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def logged_in_page(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-    return page
 
 
 def test_a_pilot_merges_two_themes_and_marks_a_quote(live_server, new_page, assert_accessible):

@@ -4,9 +4,7 @@ console error."""
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -16,16 +14,13 @@ from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie
 from bilan.surveys.models import Campaign, CampaignState
+from tests.pages import screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTHS = (360, 1280)
 
 
-def screenshot(page, name):
-    """For the pilot's guide (docs/guide-pilote.md), when ``BILAN_SCREENSHOTS`` names a folder."""
-    if os.environ.get("BILAN_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["BILAN_SCREENSHOTS"]) / name), full_page=True)
 
 
 def check(page, label: str, assert_accessible):

@@ -1,37 +1,24 @@
 """A pilot adds an action linked to a finding, moves it up the plan and sees it, in Chromium,
 with axe-core on each page, no console error, and no page wider than the screen."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.reports.models import Action
 from bilan.roster.models import Academie
+from tests.pages import logged_in_page, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 TITLE = "Former aux usages de l'IA"
 
 
-def logged_in_page(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-    return page
 
 
-def screenshot(page, name):
-    """For the pilot's guide (docs/guide-pilote.md), when BILAN_SCREENSHOTS names a folder."""
-    if os.environ.get("BILAN_SCREENSHOTS"):
-        page.screenshot(path=str(Path(os.environ["BILAN_SCREENSHOTS"]) / name), full_page=True)
 
 
 def check_widths(page, assert_accessible, label):

@@ -1,17 +1,15 @@
 """A pilot imports next year's roster in Chromium: a file with a bad row, its error, the corrected
 file, the preview, the confirmation; axe-core on each page, no console error, 360 and 1280 px wide."""
 
-import os
 import re
-from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 
 from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie, Mandate
+from tests.pages import logged_in_page, screenshot
 from tests.roster.test_pages import NEXT, current_mandates, row_of, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -19,18 +17,8 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 NBSP = "\u00a0"
 
 
-def logged_in_page(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-    return page
 
 
-def screenshot(page, name):
-    if os.environ.get("BILAN_SCREENSHOTS"):  # the pilot's guide's pictures (docs/guide-pilote.md)
-        page.screenshot(path=str(Path(os.environ["BILAN_SCREENSHOTS"]) / name), full_page=True)
 
 
 def check_widths(page, label, assert_accessible):

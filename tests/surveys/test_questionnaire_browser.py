@@ -6,26 +6,19 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.test import Client
 from django.utils import timezone
 
 from bilan.core.models import Membership, Role
 from bilan.roster.models import Academie
 from bilan.surveys.models import Campaign, CampaignState, Response
 from bilan.surveys.services import register_builtin_questionnaire
+from tests.pages import logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 WIDTH = 360
 
 
-def logged_in_page(new_page, live_server, user):
-    client = Client()
-    client.force_login(user)
-    page = new_page()
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
-    return page
 
 
 @pytest.fixture
