@@ -277,6 +277,14 @@ BILAN_RETENTION_ROSTER_UPLOADS_DAYS = env_int("BILAN_RETENTION_ROSTER_UPLOADS_DA
 BILAN_RETENTION_LOGIN_LOG_DAYS = env_int("BILAN_RETENTION_LOGIN_LOG_DAYS", 180)
 BILAN_RETENTION_API_TOKENS_DAYS = env_int("BILAN_RETENTION_API_TOKENS_DAYS", 90)
 
+BILAN_RETENTION_JOBS_DAYS = env_int("BILAN_RETENTION_JOBS_DAYS", 30)
+
+# Background jobs (bilan.core.jobs): an answers file of more rows than this, imported from the
+# pilot's page, is imported by the worker while a page follows its progress; a job is stopped
+# (and nothing saved) after this many seconds.
+BILAN_IMPORT_BACKGROUND_ROWS = env_int("BILAN_IMPORT_BACKGROUND_ROWS", 2000)
+BILAN_JOB_TIME_LIMIT = env_int("BILAN_JOB_TIME_LIMIT", 600)
+
 # Breakdowns hide any cell counting fewer answers than this.
 BILAN_SMALL_CELL_THRESHOLD = env_int("BILAN_SMALL_CELL_THRESHOLD", 5)
 # The invitations page warns that nothing sends the queued e-mails when no worker

@@ -99,7 +99,8 @@ def url_kwargs(ctx: Ctx) -> dict[str, Any]:
     """A value for each URL argument of the staff patterns (valid for the POST endpoints)."""
     return {"slug": SLUG, "question": QUESTION, "key": ctx.block_key, "kind": "invitation", "fmt": "csv",
             "number": 1, "section": "info", "academie": "poitiers", "action_id": ctx.action_id,
-            "referent": ctx.referent, "uai": ctx.uai}
+            "referent": ctx.referent, "uai": ctx.uai,
+            "job": "00000000-0000-4000-8000-000000000000"}  # the job pages are read-only (GET)
 
 
 # ----------------------------------------------------------------------------- the table

@@ -23,6 +23,7 @@ from django.template import loader
 from django.test import Client
 from django.urls import reverse
 
+from bilan.core.jobs import create_job
 from bilan.reports.models import Action
 from bilan.reports.services import build_campaign_report, publish
 from bilan.surveys.models import Campaign
@@ -112,6 +113,9 @@ ACCESS = {
     "retention:index": PILOT,
     "retention:access": PILOT,
     "retention:erase": PILOT,  # GET: what erasure removes and keeps; POST with « Je confirme »: erases
+    # A background job (bilan.core.jobs): its page and its state as JSON, its académie's pilots only.
+    "core:job": PILOT,
+    "core:job_status": PILOT,
 }
 
 # A phrase of each French error page (bilan/templates/<status>.html).
@@ -135,6 +139,7 @@ def url_values(demo_db, django_db_blocker):
             "number": version.number, "section": campaign.questionnaire.schema.sections[0].code,
             "key": next(b.key for s in document.sections for b in s.blocks if b.kind == "paragraph"),
             "action_id": Action.objects.filter(campaign=campaign).first().pk,  # the demo's plan
+            "job": create_job(academie=campaign.academie, user=None, kind="test", title="Essai").pk,
             # a referent of the demo's roster and their school
             **{name: value for name, value in _roster_ctx().items() if name in ("referent", "uai")},
         }

@@ -1,3 +1,5 @@
+import uuid
+
 from django.conf import settings
 from django.db import models
 
@@ -28,3 +30,51 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} — {self.get_role_display()} ({self.academie.name})"
+
+
+class JobStatus(models.TextChoices):
+    QUEUED = "queued", "En attente"
+    RUNNING = "running", "En cours"
+    DONE = "done", "Terminé"
+    FAILED = "failed", "Échec"
+
+
+class BackgroundJob(models.Model):
+    """A long piece of work a pilot started from a page and the worker (``bilan worker``) carries out.
+
+    The page that started it sends the pilot to the job's own page (``core:job``), which follows
+    its progress. The uploaded file waits in ``payload`` only until the job ends; the row itself
+    is kept for ``BILAN_RETENTION_JOBS_DAYS`` (bilan.retention).
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    academie = models.ForeignKey("roster.Academie", on_delete=models.CASCADE, related_name="jobs",
+                                 verbose_name="académie")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name="lancé par")
+    kind = models.CharField("nature", max_length=40)
+    title = models.CharField("intitulé", max_length=300)
+    status = models.CharField("état", max_length=10, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    stage = models.CharField("étape", max_length=200, blank=True)
+    done = models.PositiveIntegerField("fait", default=0)
+    total = models.PositiveIntegerField("à faire", default=0)
+    params = models.JSONField("paramètres", default=dict, blank=True)
+    payload = models.BinaryField("fichier reçu", null=True, blank=True)
+    result = models.JSONField("résultat", default=dict, blank=True)
+    error = models.TextField("erreur", blank=True)
+    problems = models.JSONField("problèmes", default=list, blank=True)
+    created_at = models.DateTimeField("créé le", auto_now_add=True)
+    started_at = models.DateTimeField("commencé le", null=True, blank=True)
+    finished_at = models.DateTimeField("terminé le", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "travail de fond"
+        verbose_name_plural = "travaux de fond"
+        indexes = [models.Index(fields=["academie", "created_at"])]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_status_display()})"
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import difflib
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -38,6 +39,7 @@ from bilan.questionnaire.answers import AnswerErrors, clean_answers
 from bilan.questionnaire.schema import OTHER_CODE, Choice, Question, Questionnaire, QuestionType, other_key
 
 TEXT_MATCH_THRESHOLD = 0.75
+PROGRESS_ROWS = 1000
 LIMESURVEY_OTHER = "-oth-"
 YES_VALUES = {"y", "yes", "oui", "o", "1", "true", "vrai"}
 NO_VALUES = {"n", "no", "non", "0", "false", "faux"}
@@ -298,11 +300,13 @@ def _find_choice(choices: tuple[Choice, ...], text: str) -> Choice | None:
 
 
 def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: Mapping, *,
-                  strict: bool = False) -> tuple[list[ImportedRecord], list[ImportProblem]]:
+                  strict: bool = False, on_rows: Callable[[int, int], None] | None = None,
+                  ) -> tuple[list[ImportedRecord], list[ImportProblem]]:
     """Turn every row into answers; return the records and every problem found.
 
     With ``strict``, a column matching no question raises
     :class:`InteropError` (unknown column) before any row is read.
+    ``on_rows(done, total)`` is told every :data:`PROGRESS_ROWS` rows (a background import's progress).
     """
     columns = {column.index: column for column in parsed.columns}
     if strict and mapping.unmatched:
@@ -321,7 +325,10 @@ def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: 
         plan.append((question, [(columns[m.column], m.part) for m in sorted(mapping.columns_of(code),
                                                                              key=lambda m: m.column)]))
     records, problems = [], []
-    for row in parsed.rows:
+    total = len(parsed.rows)
+    for done, row in enumerate(parsed.rows):
+        if on_rows is not None and done % PROGRESS_ROWS == 0:
+            on_rows(done, total)
         raw: dict[str, Any] = {}
         row_problems: list[ImportProblem] = []
         first_column: dict[str, str] = {}
@@ -346,9 +353,9 @@ def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: 
 
 
 def import_records(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: Mapping, *,
-                   strict: bool = False) -> list[ImportedRecord]:
+                   strict: bool = False, on_rows: Callable[[int, int], None] | None = None) -> list[ImportedRecord]:
     """All records, or :class:`InteropError` naming the first problem and listing them all."""
-    records, problems = apply_mapping(questionnaire, parsed, mapping, strict=strict)
+    records, problems = apply_mapping(questionnaire, parsed, mapping, strict=strict, on_rows=on_rows)
     if problems:
         first = problems[0]
         more = f" ({len(problems)} problèmes en tout, rien n'a été importé)" if len(problems) > 1 else \

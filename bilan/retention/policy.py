@@ -42,6 +42,10 @@ KINDS: tuple[Kind, ...] = (
     Kind("roster_uploads", "Fichiers de référentiel envoyés",
          "Fichiers déposés pour un import (noms et courriels)\u00a0: supprimés.",
          "après leur envoi", "BILAN_RETENTION_ROSTER_UPLOADS_DAYS", 1, True),
+    Kind("jobs", "Travaux de fond",
+         "Suivi des imports faits par le processus de fond (intitulé, état, messages ; le fichier reçu "
+         "est effacé dès la fin du travail) : supprimé.",
+         "après leur lancement", "BILAN_RETENTION_JOBS_DAYS", 30, True),
     Kind("login_logs", "Journal des connexions",
          "Tentatives de connexion, réussies ou non (identifiant, adresse IP, heure)\u00a0: supprimées.",
          "après la tentative", "BILAN_RETENTION_LOGIN_LOG_DAYS", 180, False),

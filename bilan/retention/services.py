@@ -21,6 +21,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bilan.api.models import ApiToken
+from bilan.core.models import BackgroundJob
 from bilan.french import NBSP, fr_number
 from bilan.outreach.models import MailStatus, OutgoingMail
 from bilan.retention.models import PurgeRun
@@ -82,6 +83,8 @@ def expired(code: str, cutoff: datetime, academie=None) -> list[tuple[object, st
                          academie, "campaign__academie"), UNLINK)]
     if code == "roster_uploads":
         return [(_scoped(RosterUpload.objects.filter(created_at__lt=cutoff), academie, "academie"), DELETE)]
+    if code == "jobs":
+        return [(_scoped(BackgroundJob.objects.filter(created_at__lt=cutoff), academie, "academie"), DELETE)]
     if academie is not None:
         return []
     if code == "login_logs":
@@ -196,6 +199,8 @@ def _stored(code: str, academie) -> int | None:
                                        invitation__isnull=False, status=ResponseStatus.SUBMITTED).count()
     if code == "roster_uploads":
         return RosterUpload.objects.filter(academie=academie).count()
+    if code == "jobs":
+        return BackgroundJob.objects.filter(academie=academie).count()
     return None
 
 

@@ -15,11 +15,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from bilan.french import NBSP, french_spacing
@@ -51,7 +53,7 @@ from bilan.roster.models import Academie, Departement, School, SchoolType
 from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire
 from bilan.uai import normalise_uai
-from bilan.vocabularies import school_type_code
+from bilan.vocabularies import school_type_code, school_type_label
 
 YAML_FORMAT = "yaml"
 SOURCE_CODES_MARK = "# bilan-source-codes: "
@@ -294,9 +296,9 @@ def _split_question_codes(schema: Questionnaire, parsed: ParsedAnswers) -> dict[
     return codes
 
 
-@transaction.atomic
 def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete: bool = False,
-                   replace: bool = False, append: bool = False, dry_run: bool = False) -> AnswersImport:
+                   replace: bool = False, append: bool = False, dry_run: bool = False,
+                   progress: Callable[..., None] | None = None) -> AnswersImport:
     """Import every row of the plan's file into its campaign, or nothing.
 
     ``strict``: a column matching no question refuses the file (the pilot
@@ -304,10 +306,16 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
     answers is refused unless ``replace`` (those are deleted first) or
     ``append``. Incomplete rows (never submitted in the source tool) are left
     out unless ``include_incomplete``.
+
+    The rows are read and checked first, with no transaction open (a background
+    job reports its ``progress(stage, done, total)`` meanwhile); then they are
+    written in one transaction.
     """
+    report = progress or (lambda stage, done=0, total=0: None)
     campaign, parsed = plan.campaign, plan.parsed
     schema = campaign.questionnaire.schema
-    records = import_records(schema, parsed, plan.mapping, strict=strict)
+    records = import_records(schema, parsed, plan.mapping, strict=strict,
+                             on_rows=lambda done, total: report("Lecture et vérification des lignes", done, total))
     strata = _strata_per_line(plan)
     notes = list(parsed.notes) + list(plan.mapping.notes) + strata.notes
     kept = [r for r in records if r.complete or include_incomplete]
@@ -328,6 +336,19 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
     if hidden:
         notes.append(f"{hidden} réponse(s) à des questions que les conditions du questionnaire masquent, "
                      "non reprises")
+    report("Enregistrement des réponses", 0, len(kept))
+    with transaction.atomic():
+        replaced = _store_answers(plan, kept, strata, replace=replace, append=append)
+        if dry_run:
+            transaction.set_rollback(True)
+    return AnswersImport(campaign, parsed.format, len(parsed.rows), len(kept), skipped, replaced,
+                         [french_spacing(n) for n in notes], dry_run)
+
+
+def _store_answers(plan: AnswersPlan, kept: list[ImportedRecord], strata: _Strata, *, replace: bool,
+                   append: bool) -> int:
+    """Write the checked answers (inside the caller's transaction); returns how many were replaced."""
+    campaign = plan.campaign
     existing = Response.objects.filter(campaign=campaign, invitation__isnull=True)
     replaced = 0
     if existing.exists() and not (replace or append):
@@ -348,11 +369,7 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
          for record in kept],
         batch_size=500,
     )
-    result = AnswersImport(campaign, parsed.format, len(parsed.rows), len(kept), skipped, replaced,
-                           [french_spacing(n) for n in notes], dry_run)
-    if dry_run:
-        transaction.set_rollback(True)
-    return result
+    return replaced
 
 
 def _other_notes(schema: Questionnaire, records: list[ImportedRecord]) -> list[str]:
@@ -385,8 +402,8 @@ def _strata_per_line(plan: AnswersPlan) -> _Strata:
     result = _Strata()
     columns = plan.strata
     if not columns:
-        result.notes.append("aucune colonne d'établissement (UAI, type, département) : strate « other », "
-                            "département vide")
+        result.notes.append("aucune colonne d'établissement (UAI, type, département) : type "
+                            f"« {school_type_label(SchoolType.OTHER)} », département vide")
         return result
     parsed = plan.parsed
     departements = {d.code: d.code for d in Departement.objects.filter(academie=plan.campaign.academie)}
@@ -422,7 +439,8 @@ def _strata_per_line(plan: AnswersPlan) -> _Strata:
                 unknown["departement"].append(f"ligne {row.line}")
         result.school_type[row.line] = str(school_type)
         result.departement[row.line] = departement
-    labels = {"uai": "UAI absent du référentiel", "school_type": "type d'établissement non reconnu (strate « other »)",
+    labels = {"uai": "UAI absent du référentiel",
+              "school_type": f"type d'établissement non reconnu (type « {school_type_label(SchoolType.OTHER)} »)",
               "departement": "département hors de l'académie (laissé vide)"}
     for name, lines in unknown.items():
         if lines:
@@ -535,3 +553,44 @@ def apply_column_choices(plan: AnswersPlan, assignments: dict[str | int, str], i
         plan.mapping.assign(column.index, code, part)
     for key in ignored:
         plan.mapping.ignore(_column(plan, key).index)
+
+
+# --------------------------------------------------------------------------- in the background
+
+ANSWERS_IMPORT_JOB = "answers_import"
+
+
+def answers_import_params(plan: AnswersPlan, *, filename: str, file_format: str | None,
+                          assignments: dict[int, str], ignored: list[int], mode: str | None) -> dict:
+    """What a background import needs besides the file: the pilot's choices on the confirmation step."""
+    return {"campaign": plan.campaign.pk, "filename": filename, "format": file_format,
+            "assignments": [[index, target] for index, target in assignments.items()],
+            "ignored": list(ignored), "mode": mode or "",
+            "back_url": reverse("answers:import", args=[plan.campaign.slug]),
+            "back_label": "Revenir à l'import des réponses"}
+
+
+def run_answers_import_job(job, progress) -> dict:
+    """The worker's side of a background answers import (:mod:`bilan.core.jobs`): the same plan, the
+    same choices and the same checks as on the page, then one transaction."""
+    from bilan.audit.services import record
+    from bilan.core.jobs import JobFailed
+
+    params = job.params
+    campaign = Campaign.objects.get(pk=params["campaign"], academie_id=job.academie_id)
+    try:
+        progress("Lecture du fichier")
+        plan = plan_answers_import(campaign, bytes(job.payload), params["filename"], params["format"])
+        apply_column_choices(plan, {int(index): target for index, target in params["assignments"]},
+                             [int(index) for index in params["ignored"]])
+        mode = params["mode"]
+        result = import_answers(plan, strict=True, replace=mode == "replace", append=mode == "append",
+                                progress=progress)
+    except InteropError as error:
+        raise JobFailed(f"Import refusé : {error} ; rien n'a été enregistré.",
+                        [str(problem) for problem in error.problems]) from None
+    record(job.created_by, "import", academie=job.academie_id,
+           target=f"{campaign.slug} : « {params['filename']} » ({result.imported} réponses, en tâche de fond)")
+    return {"imported": result.imported, "notes": result.notes,
+            "summary": french_spacing(f"{result.imported} réponse(s) importée(s) depuis « {params['filename']} »."),
+            "next_url": reverse("results:overview", args=[campaign.slug]), "next_label": "Voir les résultats"}

@@ -2,24 +2,36 @@
 
 The uploaded file waits in the session between the two steps (up to 5 Mo,
 ``bilan.surveys.forms.MAX_UPLOAD``; larger files go through ``bilan import
-answers``). Each step is a form (``bilan.surveys.forms``); the columns the pilot
+answers``). A file of more than ``BILAN_IMPORT_BACKGROUND_ROWS`` rows is imported by
+the worker (:mod:`bilan.core.jobs`) while its page follows the progress.
+
+Each step is a form (``bilan.surveys.forms``); the columns the pilot
 assigns go through :func:`bilan.surveys.imports.apply_column_choices`, as the
 command's do.
 """
 
 import base64
 
+from django.conf import settings
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from bilan.audit.services import record
+from bilan.core.jobs import create_job
 from bilan.core.models import Role
 from bilan.french import french_spacing
 from bilan.interop.answers_formats import FORMAT_NAMES_FR, META, InteropError
 from bilan.interop.mapping import preview
 from bilan.surveys.access import staff_campaign_view
 from bilan.surveys.forms import ColumnsForm, ImportStepForm, UploadAnswersForm
-from bilan.surveys.imports import apply_column_choices, import_answers, plan_answers_import
+from bilan.surveys.imports import (
+    ANSWERS_IMPORT_JOB,
+    answers_import_params,
+    apply_column_choices,
+    import_answers,
+    plan_answers_import,
+)
+from bilan.surveys.tasks import import_answers_job
 
 PREVIEW_VALUES = 3
 
@@ -87,6 +99,18 @@ def import_answers_view(request, campaign):
             if form.is_valid():
                 apply_column_choices(plan, form.assignments(), form.ignored())
             context.update(_preview_context(campaign, plan, form), filename=stored["filename"], step="confirm")
+            if form.is_valid() and len(plan.parsed.rows) > settings.BILAN_IMPORT_BACKGROUND_ROWS:
+                # A large file is imported by the worker; its page follows the progress.
+                job = create_job(academie=campaign.academie, user=request.user, kind=ANSWERS_IMPORT_JOB,
+                                 title=f"Import de « {stored['filename']} » dans {campaign.title}",
+                                 payload=base64.b64decode(stored["data"]),
+                                 params=answers_import_params(plan, filename=stored["filename"],
+                                                              file_format=stored["format"],
+                                                              assignments=form.assignments(), ignored=form.ignored(),
+                                                              mode=form.cleaned_data.get("existing")))
+                import_answers_job.enqueue(str(job.pk))
+                del request.session[key]
+                return redirect("core:job", job.pk)
             if form.is_valid():
                 mode = form.cleaned_data.get("existing")
                 result = import_answers(plan, strict=True, replace=mode == "replace", append=mode == "append")

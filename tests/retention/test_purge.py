@@ -17,6 +17,8 @@ from django.core.management import call_command
 from bilan.api.models import ApiToken
 from bilan.audit.models import AuditEntry
 from bilan.audit.services import record
+from bilan.core.jobs import create_job
+from bilan.core.models import BackgroundJob
 from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
 from bilan.retention.models import PurgeRun
 from bilan.retention.policy import KINDS, cutoffs, purge_due
@@ -75,6 +77,11 @@ def _roster_upload(academie, at):
     RosterUpload.objects.filter(pk=upload.pk).update(created_at=at)
 
 
+def _job(academie, at):
+    job = create_job(academie=academie, user=None, kind="test", title="Import")
+    BackgroundJob.objects.filter(pk=job.pk).update(created_at=at)
+
+
 def _login_logs(academie, at):
     for model, extra in ((AccessAttempt, {"failures_since_start": 1}), (AccessLog, {}), (AccessFailureLog, {})):
         row = model.objects.create(username="pilote", ip_address="192.0.2.1", user_agent=f"test {at}",
@@ -97,7 +104,7 @@ def _audit(academie, at):
 # kind: (builder, rows of the kind per instant)
 MAKERS = {
     "drafts": (_draft, 2), "links": (_link, 1), "mails": (_mail, 1), "named_answers": (_named_answer, 1),
-    "roster_uploads": (_roster_upload, 1), "login_logs": (_login_logs, 3), "api_tokens": (_api_tokens, 2),
+    "roster_uploads": (_roster_upload, 1), "jobs": (_job, 1), "login_logs": (_login_logs, 3), "api_tokens": (_api_tokens, 2),
     "audit": (_audit, 1),
 }
 
@@ -115,6 +122,7 @@ def _left(code) -> int:
         "mails": OutgoingMail.objects.count(),
         "named_answers": Response.objects.filter(invitation__isnull=False, status=ResponseStatus.SUBMITTED).count(),
         "roster_uploads": RosterUpload.objects.count(),
+        "jobs": BackgroundJob.objects.count(),
         "login_logs": AccessAttempt.objects.count() + AccessLog.objects.count() + AccessFailureLog.objects.count(),
         "api_tokens": ApiToken.objects.count(),
         "audit": AuditEntry.objects.count(),
