@@ -380,6 +380,10 @@ ENDPOINTS: dict[str, list[Case]] = {
              f"Rôle «{NBSP}chef{NBSP}» inconnu"),
         Case("remove: person of no team here", {"action": "remove", "member": "999999"},
              f"Personne n°{NBSP}999999 introuvable dans l'équipe de cette académie."),
+        Case("reset_2fa: person of no team here", {"action": "reset_2fa", "member": "999999"},
+             f"Personne n°{NBSP}999999 introuvable dans l'équipe de cette académie."),
+        Case("reset_2fa: no second factor", lambda c: {"action": "reset_2fa", "member": _poitiers_member()},
+             "n'a pas de double authentification à réinitialiser."),
     ],
     "api_tokens:list": [
         Case("no action", {}, "Le formulaire ne dit pas quelle action faire."),

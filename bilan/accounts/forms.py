@@ -11,7 +11,8 @@ from django.contrib.auth.forms import PasswordResetForm, SetPasswordForm, SetPas
 from bilan.core.forms import NBSP, ChoiceField, StaffForm
 from bilan.core.models import Membership, Role
 
-TEAM_ACTIONS = {"invite": "Inviter", "role": "Changer le rôle", "remove": "Retirer l'accès"}
+TEAM_ACTIONS = {"invite": "Inviter", "role": "Changer le rôle", "remove": "Retirer l'accès",
+                "reset_2fa": "Réinitialiser la double authentification"}
 ROLE_CHOICES = [(Role.READER.value, "Lecteur·rice : voit les résultats et le compte-rendu"),
                 (Role.PILOT.value, "Pilote : mène les campagnes, gère l'équipe")]
 # The invited address is also the account's login (``username``, 150 characters at most).

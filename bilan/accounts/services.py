@@ -23,9 +23,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bilan.accounts.tokens import DAY, invitation_timeout, invitation_token_generator
 from bilan.core.models import Membership, Role
+from bilan.core.security import security_log
 from bilan.french import fr_datetime, guillemets, plural
 
 logger = logging.getLogger(__name__)
@@ -51,9 +53,36 @@ def person(user) -> str:
 
 
 def team_of(academie) -> list[Membership]:
-    """The people who have access to the académie, pilots first, then by name."""
-    return list(Membership.objects.filter(academie=academie).select_related("user")
-                .order_by("role", "user__last_name", "user__first_name", "user__email"))
+    """The people who have access to the académie, pilots first, then by name; each membership's
+    ``two_factor`` says whether its account has a confirmed second factor."""
+    members = list(Membership.objects.filter(academie=academie).select_related("user")
+                   .order_by("role", "user__last_name", "user__first_name", "user__email"))
+    with_device = set(TOTPDevice.objects.filter(user__in=[m.user_id for m in members], confirmed=True)
+                      .values_list("user_id", flat=True))
+    for member in members:
+        member.two_factor = member.user_id in with_device
+    return members
+
+
+def reset_two_factor(membership: Membership, *, by) -> None:
+    """Remove the second factor of a colleague who lost their phone: they log in with their password
+    alone until they enrol a new one (« Double authentification » on their account).
+
+    Only for an account whose every académie ``by`` pilots: a pilot of one académie must not weaken
+    an account that also opens another académie's data. One's own goes through one's account page.
+    """
+    user = membership.user
+    if user.pk == by.pk:
+        raise TeamError("Pour votre propre compte, passez par la page « Double authentification » de votre compte.")
+    piloted = set(Membership.objects.filter(user=by, role=Role.PILOT).values_list("academie_id", flat=True))
+    elsewhere = Membership.objects.filter(user=user).exclude(academie_id__in=piloted)
+    if elsewhere.exists():
+        raise TeamError(f"{person(user)} a aussi un rôle dans une académie que vous ne pilotez pas : "
+                        "demandez à l'administrateur du serveur de réinitialiser sa double authentification.")
+    removed, _ = TOTPDevice.objects.filter(user=user).delete()
+    if not removed:
+        raise TeamError(f"{person(user)} n'a pas de double authentification à réinitialiser.")
+    security_log.warning("second factor reset username=%s by=%s", user.get_username(), by.get_username())
 
 
 def site_link(path: str) -> str:

@@ -67,6 +67,13 @@ def team(request, academie):
                                target=f"{membership.user.get_username()} : {membership.get_role_display()}")
                         messages.success(request, f"{services.person(membership.user)} est désormais "
                                                   f"{services.role_words(membership.role)}.")
+                    elif action == "reset_2fa":
+                        services.reset_two_factor(membership, by=request.user)
+                        record(request, "second_factor_reset", academie=academie,
+                               target=membership.user.get_username())
+                        messages.success(request, f"La double authentification de {services.person(membership.user)} "
+                                                  "est réinitialisée : cette personne se connecte avec son mot de "
+                                                  "passe, puis enregistre son nouveau téléphone depuis son compte.")
                     else:
                         services.remove_access(membership, by=request.user)
                         record(request, "member_removed", academie=academie, target=membership.user.get_username())

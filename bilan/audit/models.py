@@ -22,6 +22,7 @@ class Action(models.TextChoices):
     ROLE_CHANGED = "role_changed", "Rôle changé"
     MEMBER_INVITED = "member_invited", "Personne invitée"
     MEMBER_REMOVED = "member_removed", "Accès retiré"
+    SECOND_FACTOR_RESET = "second_factor_reset", "Double authentification réinitialisée"
     API_TOKEN_CREATED = "api_token_created", "Jeton d’API créé"
     API_TOKEN_REVOKED = "api_token_revoked", "Jeton d’API révoqué"
     CAMPAIGN_STATE_CHANGED = "campaign_state_changed", "État de campagne changé"

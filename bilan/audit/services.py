@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from bilan.audit.models import Action, AuditEntry
 from bilan.core.security import client_ip
 
-__all__ = ["Action", "purge_audit", "record"]
+__all__ = ["Action", "purge_audit", "record", "record_command"]
 
 
 def _ip(request) -> str | None:
@@ -37,6 +37,20 @@ def record(request_or_user, action: str, *, academie=None, target: str = "", use
     return AuditEntry.objects.create(
         user=user, username=(user.get_username() if user is not None else username)[:150],
         academie_id=academie_id, action=Action(action), target=str(target)[:255], ip_address=_ip(request))
+
+
+def record_command(action: str, *, academie=None, target: str = "") -> AuditEntry:
+    """An action taken by a ``bilan`` command (an import, an export, a publication, a purge): no account
+    and no address, but the system account that ran it, so the pilots' journal shows it as well."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no name for this uid (a container): the uid is still an answer
+        import os
+
+        who = f"uid {os.getuid()}"
+    return record(None, action, academie=academie, target=target, username=f"commande bilan ({who})")
 
 
 def purge_audit(before: datetime) -> int:

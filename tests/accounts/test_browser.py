@@ -138,3 +138,32 @@ def test_a_pilot_invites_a_reader_who_chooses_a_password(live_server, new_page, 
     check(visitor, "mot de passe enregistré", assert_accessible)
 
     assert not errors, "console errors:\n" + "\n".join(errors)
+
+
+def test_a_pilot_resets_a_lost_phone_from_the_team_page(live_server, new_page, assert_accessible):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    load_demo()
+    poitiers = Academie.objects.get(code="poitiers")
+    pilot = get_user_model().objects.create_user("pilote-equipe", password="motdepasse-test-1")
+    Membership.objects.create(user=pilot, academie=poitiers, role=Role.PILOT)
+    colleague = get_user_model().objects.create_user("claude.petit@ac-poitiers.fr", password="motdepasse-test-1",
+                                                     first_name="Claude", last_name="Petit",
+                                                     email="claude.petit@ac-poitiers.fr")
+    Membership.objects.create(user=colleague, academie=poitiers, role=Role.READER)
+    TOTPDevice.objects.create(user=colleague, name="Téléphone", confirmed=True)
+    errors: list[str] = []
+    client = Client()
+    client.force_login(pilot)
+    page = watch(new_page(), errors)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
+                               "url": live_server.url}])
+    page.goto(live_server.url + "/academie/poitiers/equipe/")
+    check(page, "équipe, double authentification", assert_accessible)
+    button = page.get_by_role("button", name="Réinitialiser la double authentification de Claude Petit")
+    button.focus()
+    page.keyboard.press("Enter")
+    page.get_by_text("La double authentification de Claude Petit est réinitialisée").wait_for()
+    check(page, "équipe après la réinitialisation", assert_accessible)
+    assert not TOTPDevice.objects.filter(user=colleague).exists()
+    assert not errors, "console errors:\n" + "\n".join(errors)

@@ -284,3 +284,51 @@ def test_a_forged_academie_cannot_invite_or_change_anyone(personas, smtp):
     # A reader of the académie cannot post either.
     assert invite(client_for(personas["reader"]), "autre@ac-poitiers.fr").status_code == 404
 
+
+
+# ----------------------------------------------------------------------------- a lost phone
+
+def _with_phone(user) -> None:
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    TOTPDevice.objects.create(user=user, name="Téléphone", confirmed=True)
+
+
+def _reset(client, membership):
+    return client.post(team_url(), {"action": "reset_2fa", "member": membership.pk})
+
+
+def test_a_pilot_resets_the_second_factor_of_a_colleague_who_lost_their_phone(personas):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from bilan.audit.models import AuditEntry
+
+    reader = personas["reader"]
+    _with_phone(reader)
+    pilot = client_for(personas["pilot"])
+    page = text(pilot.get(team_url()))
+    assert "Réinitialiser la double authentification" in page and "activée" in page
+    done = _reset(pilot, Membership.objects.get(user=reader))
+    assert done.status_code == 302
+    assert not TOTPDevice.objects.filter(user=reader).exists()
+    assert "est réinitialisée" in text(pilot.get(team_url()))
+    entry = AuditEntry.objects.get(action="second_factor_reset")
+    assert entry.user == personas["pilot"] and entry.target == reader.get_username()
+    again = text(_reset(pilot, Membership.objects.get(user=reader)))  # nothing left to reset
+    assert "n'a pas de double authentification à réinitialiser" in again
+
+
+def test_a_second_factor_is_not_reset_for_an_account_of_another_academie_nor_ones_own(personas):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    outsider = personas["outsider"]  # pilot of Limoges, made a reader of Poitiers too
+    Membership.objects.create(user=outsider, academie=Academie.objects.get(code="poitiers"), role=Role.READER)
+    _with_phone(outsider)
+    pilot = client_for(personas["pilot"])
+    refused = text(_reset(pilot, Membership.objects.get(user=outsider, academie__code="poitiers")))
+    assert "une académie que vous ne pilotez pas" in refused
+    own = text(_reset(pilot, Membership.objects.get(user=personas["pilot"])))
+    assert "votre propre compte" in own
+    assert TOTPDevice.objects.filter(user=outsider).count() == 1
+    # A reader of the académie cannot reset anyone's: the team page is the pilots'.
+    assert _reset(client_for(personas["reader"]), Membership.objects.get(user=personas["pilot"])).status_code == 404

@@ -109,6 +109,26 @@ def test_an_answers_import_is_recorded(pilot, personas):
     assert_entry(Action.IMPORT, personas["pilot"], "« reponses.csv »")
 
 
+def test_the_import_commands_are_recorded_with_the_system_account(personas, tmp_path):
+    from django.core.management import call_command
+
+    AuditEntry.objects.all().delete()
+    answers = tmp_path / "reponses.csv"
+    answers.write_text(f"id;submitdate;{QUESTION}\n1;2024-06-01;Un texte importé\n", encoding="utf-8")
+    call_command("import", "answers", str(answers), "--campaign", SLUG, "--append", "--dry-run")
+    assert not AuditEntry.objects.exists()  # a dry run changes nothing: nothing to record
+    call_command("import", "answers", str(answers), "--campaign", SLUG, "--append")
+    entry = only_entry(Action.IMPORT)
+    assert entry.user is None and entry.username.startswith("commande bilan (")
+    assert entry.academie.code == "poitiers" and "« reponses.csv » (1 réponses)" in entry.target
+
+    roster = tmp_path / "referentiel.xlsx"
+    roster.write_bytes(xlsx(Scenario().rows))
+    call_command("import", "roster", str(roster), "--academie", "poitiers", "--school-year", "2024-2025")
+    entry = only_entry(Action.ROSTER_IMPORTED)
+    assert entry.username.startswith("commande bilan (") and entry.academie.code == "poitiers"
+
+
 def test_a_roster_import_is_recorded(pilot, personas):
     upload(pilot, xlsx(Scenario().rows))
     assert not AuditEntry.objects.exists()

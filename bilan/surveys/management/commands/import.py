@@ -47,6 +47,12 @@ def handle_roster(command: BaseCommand, *, file: str, school_year=None, academie
             "rien n'a été enregistré."))
     for line in report.summary_lines():
         command.stdout.write(line)
+    if not dry_run and report.changed:
+        from bilan.audit.services import record_command
+        from bilan.roster.models import Academie
+
+        named = Academie.objects.filter(code__iexact=academie).first() if academie else None
+        record_command("roster_imported", academie=named, target=f"« {report.filename} »")
     if dry_run:
         command.stdout.write(command.style.WARNING(
             "Simulation (--dry-run) : rien n'a été enregistré."))
@@ -91,6 +97,11 @@ def handle_questionnaire(command: BaseCommand, *, file: str, campaign=None, scho
     command.stdout.write(french_spacing(
         f"Questionnaire « {schema.title} » ({schema.code}, version {schema.version}, lu comme {origin}) : "
         f"{len(schema.sections)} section(s), {len(schema.questions)} question(s), {state}."))
+    if result.created or result.campaign is not None:
+        from bilan.audit.services import record_command
+
+        record_command("questionnaire_imported", academie=result.campaign.academie_id if result.campaign else None,
+                       target=f"« {path.name} » ({schema.code}, version {schema.version})")
     if result.campaign is not None:
         command.stdout.write(french_spacing(
             f"Campagne close « {result.campaign.slug} » ({result.campaign.school_year}) créée : "
@@ -172,6 +183,10 @@ def handle_answers(command: BaseCommand, *, file: str, campaign: str, file_forma
     if dry_run:
         command.stdout.write(command.style.WARNING("Simulation (--dry-run) : rien n'a été enregistré."))
     else:
+        from bilan.audit.services import record_command
+
+        record_command("import", academie=target.academie_id,
+                       target=f"{target.slug} : « {path.name} » ({result.imported} réponses)")
         command.stdout.write(command.style.SUCCESS("Import terminé."))
 
 
