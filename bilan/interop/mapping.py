@@ -20,6 +20,8 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from bilan.french import NBSP, NNBSP, french_spacing
@@ -40,13 +42,18 @@ from bilan.questionnaire.schema import OTHER_CODE, Choice, Question, Questionnai
 
 TEXT_MATCH_THRESHOLD = 0.75
 PROGRESS_ROWS = 1000
+MEMORY_PER_QUESTION = 4096  # distinct cell combinations remembered per question (apply_mapping)
 LIMESURVEY_OTHER = "-oth-"
 YES_VALUES = {"y", "yes", "oui", "o", "1", "true", "vrai"}
 NO_VALUES = {"n", "no", "non", "0", "false", "faux"}
 
 
+@lru_cache(maxsize=65536)
 def normalise(text: str) -> str:
-    """Lower case, no accents, no punctuation, single spaces: for comparing texts."""
+    """Lower case, no accents, no punctuation, single spaces: for comparing texts.
+
+    Memoised: an import compares the same few cell values (« Y », « Oui », a choice's label) hundreds
+    of thousands of times."""
     text = unicodedata.normalize("NFKD", text or "")
     text = "".join(char for char in text if not unicodedata.combining(char))
     text = text.casefold().replace("’", "'")
@@ -326,16 +333,36 @@ def apply_mapping(questionnaire: Questionnaire, parsed: ParsedAnswers, mapping: 
                                                                              key=lambda m: m.column)]))
     records, problems = [], []
     total = len(parsed.rows)
+    first_column = {question.code: sources[0][0].heading for question, sources in plan}
+    # A question's cells repeat from row to row (« Y », a choice's label, a number): each distinct
+    # combination is converted once and its result (answers and problems) replayed for the other
+    # rows. Free texts differ on every row and are not remembered.
+    memory: dict[str, dict[Any, tuple[dict[str, Any], list[tuple[str, str]]]] | None] = {
+        question.code: None if question.type.is_free_text else {} for question, _ in plan}
+    # Each question's cells of a row, read at once (a row shorter than the header reads as blank cells).
+    cells_of = {question.code: itemgetter(*(column.index for column, _ in sources)) for question, sources in plan}
+    width = len(parsed.columns)
     for done, row in enumerate(parsed.rows):
         if on_rows is not None and done % PROGRESS_ROWS == 0:
             on_rows(done, total)
         raw: dict[str, Any] = {}
         row_problems: list[ImportProblem] = []
-        first_column: dict[str, str] = {}
+        values = row.values if len(row.values) >= width else (*row.values, *[""] * (width - len(row.values)))
         for question, sources in plan:
-            first_column[question.code] = sources[0][0].heading
-            converter = _Converter(question, parsed, row, row_problems)
-            converter.run(sources, raw)
+            remembered = memory[question.code]
+            key = cells_of[question.code](values)
+            converted = remembered.get(key) if remembered is not None else None
+            if converted is None:
+                fragment: dict[str, Any] = {}
+                found: list[ImportProblem] = []
+                _Converter(question, parsed, row, found).run(sources, fragment)
+                converted = (fragment, [(problem.column, problem.message) for problem in found])
+                if remembered is not None and len(remembered) < MEMORY_PER_QUESTION:
+                    remembered[key] = converted
+            fragment, found_messages = converted
+            raw.update(fragment)
+            if found_messages:
+                row_problems.extend(ImportProblem(row.line, column, message) for column, message in found_messages)
         if not row_problems:
             try:
                 answers = clean_answers(questionnaire, raw, partial=True)

@@ -92,6 +92,46 @@ def clean_value(question: Question, value: Any) -> Any:
     raise ValueError(f"type {qtype} non géré")
 
 
+# Values remembered per questionnaire: an import checks the same few values (a choice code, a number)
+# hundreds of thousands of times. Free texts, different on every row, are checked each time.
+_REMEMBERED_VALUES = 50_000
+
+
+def _value_key(value: Any) -> Any:
+    """A hashable key for ``value`` that tells apart what compares equal but is checked differently
+    (``True`` and ``1``, ``1`` and ``1.0``, ``"a"`` and ``["a"]``); None when not worth remembering."""
+    kind = type(value)
+    if kind is str:
+        return value  # the most frequent (choice codes), and equal to no other kind's key
+    if kind in (int, float, bool):
+        return (kind, value)
+    if isinstance(value, list) and all(isinstance(item, str) for item in value):
+        return (list, tuple(value))
+    if isinstance(value, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in value.items()):
+        return (dict, tuple(value.items()))
+    return None
+
+
+def _clean_value_remembered(questionnaire: Questionnaire, question: Question, value: Any) -> Any:
+    key = None if question.type.is_free_text else _value_key(value)
+    if key is None:
+        return clean_value(question, value)
+    remembered = questionnaire.checked_values
+    found = remembered.get((question.code, key))
+    if found is None:
+        try:
+            found = (True, clean_value(question, value))
+        except ValueError as error:
+            found = (False, str(error))
+        if len(remembered) < _REMEMBERED_VALUES:
+            remembered[(question.code, key)] = found
+    ok, result = found
+    if not ok:
+        raise ValueError(result)
+    # A list or a mapping is the caller's to keep: never the remembered one itself.
+    return list(result) if isinstance(result, list) else dict(result) if isinstance(result, dict) else result
+
+
 def _fr_number(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value).replace(".", ",")
 
@@ -106,7 +146,7 @@ def clean_answers(questionnaire: Questionnaire, raw: dict[str, Any], *, partial:
     required answer is not an error (save and resume). Raises
     :class:`AnswerErrors` listing every problem.
     """
-    known = set(questionnaire.codes)
+    known = questionnaire.code_set
     wanted = set(codes) if codes is not None else known
     errors: dict[str, str] = {}
     cleaned: dict[str, Any] = {}
@@ -128,7 +168,7 @@ def clean_answers(questionnaire: Questionnaire, raw: dict[str, Any], *, partial:
                 errors[question.code] = "réponse obligatoire"
             continue
         try:
-            cleaned[question.code] = clean_value(question, value)
+            cleaned[question.code] = _clean_value_remembered(questionnaire, question, value)
         except ValueError as error:
             errors[question.code] = str(error)
             continue
@@ -146,6 +186,11 @@ def clean_answers(questionnaire: Questionnaire, raw: dict[str, Any], *, partial:
                 errors[question.code] = "précisez « " + question.other_label + " »"
     if errors:
         raise AnswerErrors(errors)
-    # Drop answers whose question became hidden by a later change.
+    # Drop answers whose question became hidden by a later answer (only a condition on a later question
+    # can do that: one on earlier questions was already judged on their final answers).
+    late = questionnaire.late_conditioned_codes
+    if not late:
+        return cleaned
     return {key: value for key, value in cleaned.items()
-            if key.split(".")[0] not in wanted or questionnaire.question(key.split(".")[0]).is_shown(cleaned)}
+            if (base := key.split(".")[0]) not in late or base not in wanted
+            or questionnaire.question(base).is_shown(cleaned)}

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 from typing import Any
 
 from bilan.lookup import find
@@ -133,7 +134,9 @@ class Question:
                 return choice.label
         return code
 
-    @property
+    # Cached (the dataclass is frozen, so they never go stale): imports and the form read them for
+    # every cell, and rebuilding the tuples was a third of a 10^5-answer import.
+    @cached_property
     def all_choices(self) -> tuple[Choice, ...]:
         """Choices as offered, including the 'other' option when allowed."""
         if self.type is QuestionType.YESNO and not self.choices:
@@ -142,7 +145,7 @@ class Question:
             return self.choices + (Choice(OTHER_CODE, self.other_label),)
         return self.choices
 
-    @property
+    @cached_property
     def choice_codes(self) -> tuple[str, ...]:
         return tuple(choice.code for choice in self.all_choices)
 
@@ -177,16 +180,46 @@ class Questionnaire:
     sections: tuple[Section, ...] = ()
     source: str = field(default="", compare=False)
 
-    @property
+    @cached_property
     def questions(self) -> tuple[Question, ...]:
         return tuple(q for section in self.sections for q in section.questions)
 
+    @cached_property
+    def _questions_by_code(self) -> dict[str, Question]:
+        by_code: dict[str, Question] = {}
+        for question in self.questions:
+            by_code.setdefault(question.code, question)  # the first one, as find() answers
+        return by_code
+
     def question(self, code: str) -> Question:
-        return find(self.questions, code)
+        found = self._questions_by_code.get(code)
+        return found if found is not None else find(self.questions, code)
 
     def section(self, code: str) -> Section:
         return find(self.sections, code)
 
-    @property
+    @cached_property
     def codes(self) -> tuple[str, ...]:
         return tuple(q.code for q in self.questions)
+
+    @cached_property
+    def code_set(self) -> frozenset[str]:
+        return frozenset(self.codes)
+
+    @cached_property
+    def checked_values(self) -> dict:
+        """The memory of :func:`bilan.questionnaire.answers.clean_answers` for this questionnaire (its
+        questions never change: a value checked once is checked)."""
+        return {}
+
+    @cached_property
+    def late_conditioned_codes(self) -> frozenset[str]:
+        """Questions with a condition on themselves or on a later (or unknown) question: shown or not is
+        known only once every answer is read (:func:`bilan.questionnaire.answers.clean_answers`)."""
+        earlier: set[str] = set()
+        late = set()
+        for question in self.questions:
+            if any(condition.question not in earlier for condition in question.conditions):
+                late.add(question.code)
+            earlier.add(question.code)
+        return frozenset(late)

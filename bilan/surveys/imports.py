@@ -50,6 +50,7 @@ from bilan.interop.mapping import (
 from bilan.questionnaire import Questionnaire, QuestionnaireError, parse_questionnaire
 from bilan.questionnaire.schema import OTHER_CODE, QuestionType, other_key
 from bilan.roster.models import Academie, Departement, School, SchoolType
+from bilan.surveys.bulk import insert_rows
 from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire
 from bilan.uai import normalise_uai
@@ -361,14 +362,22 @@ def _store_answers(plan: AnswersPlan, kept: list[ImportedRecord], strata: _Strat
                                "peuvent pas être remplacées par un import")
         replaced = existing.count()
         existing.delete()
-    Response.objects.bulk_create(
-        [Response(campaign=campaign, invitation=None, answers=record.answers, status=ResponseStatus.SUBMITTED,
-                  school_type=strata.school_type.get(record.line, SchoolType.OTHER),
-                  departement_code=strata.departement.get(record.line, ""),
-                  submitted_on=parse_submission_date(record.submitted_at))
-         for record in kept],
-        batch_size=500,
-    )
+    # Below the ORM (bilan.surveys.bulk): the columns of Response a new imported answer fills, the others
+    # at their defaults (no invitation, no section, revision 0).
+    columns = ("campaign_id", "invitation_id", "answers", "status", "school_type", "departement_code",
+               "last_section", "submitted_on", "revision", "sent_revision")
+    dates: dict[str | None, dt.date | None] = {}
+
+    def submitted_on(text: str | None) -> dt.date | None:
+        if text not in dates:
+            dates[text] = parse_submission_date(text)
+        return dates[text]
+
+    insert_rows(Response, columns, (
+        (campaign.pk, None, json.dumps(record.answers, ensure_ascii=False), ResponseStatus.SUBMITTED.value,
+         str(strata.school_type.get(record.line, SchoolType.OTHER)), strata.departement.get(record.line, ""),
+         "", submitted_on(record.submitted_at), 0, None)
+        for record in kept))
     return replaced
 
 

@@ -198,3 +198,27 @@ def test_a_limesurvey_export_with_full_texts_and_full_answers_is_read(questionna
     (record,) = import_records(questionnaire, parsed, mapping, strict=True)
     assert record.answers == {"ROLE": "lp", "OUTILS": ["ent"], "FREQ": {"eleves": "parfois"}, "ATELIERS": "no"}
     assert record.submitted_at == "2024-06-01 10:00:00"
+
+
+def test_a_value_seen_again_is_reported_again_with_its_own_line(questionnaire):
+    """Each distinct cell value is converted once (apply_mapping remembers it): its problem must come
+    back on every line that holds it, and its answer on every record, none shared between records."""
+    data = _csv("Horodateur,Êtes-vous satisfait·e de votre mission ?\n"
+                "2024-06-01,9\n2024-06-02,4\n2024-06-03,9\n2024-06-04,4\n")
+    parsed = parse_answers(data, GOOGLE_FORMS_CSV)
+    records, problems = apply_mapping(questionnaire, parsed, propose_mapping(questionnaire, parsed))
+    assert [p.line for p in problems] == [2, 4]
+    assert [r.line for r in records] == [3, 5] and records[0].answers == records[1].answers == {"SATISF": 4}
+    records[0].answers["SATISF"] = 1
+    assert records[1].answers == {"SATISF": 4}
+
+
+def test_rows_are_read_the_same_past_the_memory_of_distinct_values(questionnaire, monkeypatch):
+    import bilan.interop.mapping as mapping
+
+    data = _csv("Horodateur,Êtes-vous satisfait·e de votre mission ?\n"
+                + "".join(f"2024-06-0{i},{value}\n" for i, value in enumerate([1, 2, 3, 9, 2, 9], start=1)))
+    parsed = parse_answers(data, GOOGLE_FORMS_CSV)
+    expected = apply_mapping(questionnaire, parsed, propose_mapping(questionnaire, parsed))
+    monkeypatch.setattr(mapping, "MEMORY_PER_QUESTION", 1)  # one value remembered, the others converted each time
+    assert apply_mapping(questionnaire, parsed, propose_mapping(questionnaire, parsed)) == expected

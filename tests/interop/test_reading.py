@@ -295,6 +295,23 @@ def test_the_module_limits_apply_to_both_callers(monkeypatch):
         parse_limesurvey_txt(b"class\ttype/scale\tname\ttext\nS\t\tsid\t1\nS\t\tlanguage\tfr\n")
 
 
+def test_the_command_line_reads_larger_files_up_to_its_own_limits(monkeypatch):
+    """``bilan import`` reads within ``larger_files()``: more rows and cells than a page may send,
+    still bounded, each limit exact (at it: read; one past it: refused)."""
+    monkeypatch.setattr(tabular, "MAX_CELLS", 6)
+    data = b"a;b\n1;2\n3;4\n5;6\n"  # 8 cells
+    with pytest.raises(TableError, match="dépasse 6 cellules"):
+        tabular.read_rows(data, "r.csv")
+    with tabular.larger_files(cells=8):
+        assert len(tabular.read_rows(data, "r.csv").rows) == 4
+    with tabular.larger_files(cells=7), pytest.raises(TableError, match="dépasse 7 cellules"):
+        tabular.read_rows(data, "r.csv")
+    with tabular.larger_files(rows=3), pytest.raises(TableError, match="dépasse 3 lignes"):
+        tabular.read_rows(data, "r.csv")
+    with pytest.raises(TableError, match="dépasse 6 cellules"):  # the pages' limits again after the block
+        tabular.read_rows(data, "r.csv")
+
+
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(tmp_path):
     path = tmp_path / "gros.csv"
     path.write_bytes(b"a;b\n" + b"1;2\n" * 1_000)

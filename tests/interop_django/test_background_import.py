@@ -150,7 +150,7 @@ def test_a_job_is_its_academie_pilots_only(client, enquete_campaign):
     for user in (outsider, reader):
         client.force_login(user)
         assert client.get(reverse("core:job", args=[job.pk])).status_code == 404
-        assert client.get(reverse("core:job_status", args=[job.pk])).status_code == 302
+        assert client.get(reverse("core:job_status", args=[job.pk])).status_code == 404
     client.logout()
     assert client.get(reverse("core:job", args=[job.pk])).status_code == 302
     assert client.get(reverse("core:job_status", args=[job.pk])).status_code == 302

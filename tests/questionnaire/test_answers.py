@@ -59,3 +59,40 @@ def test_it_rejects_unknown_question_codes():
     with pytest.raises(AnswerErrors) as caught:
         clean_answers(Q, {"NOPE": "x"}, partial=True)
     assert caught.value.errors == {"NOPE": "question inconnue"}
+
+
+def test_a_remembered_value_is_judged_by_its_kind_not_by_equality():
+    """clean_answers remembers each value it checked: ``True`` equals ``1`` in Python, yet is no scale answer."""
+    from bilan.questionnaire.schema import Question, Questionnaire, QuestionType, Section
+
+    question = Question("NOTE", QuestionType.SCALE, "Note", "s", min=1, max=5)
+    scale = Questionnaire("t", "1", "Test", sections=(Section("s", "S", questions=(question,)),))
+    assert clean_answers(scale, {question.code: 3}, partial=True, codes=[question.code]) == {question.code: 3}
+    with pytest.raises(AnswerErrors):
+        clean_answers(scale, {question.code: True}, partial=True, codes=[question.code])
+    assert clean_answers(scale, {question.code: 3.0}, partial=True, codes=[question.code]) == {question.code: 3}
+    with pytest.raises(AnswerErrors):
+        clean_answers(scale, {question.code: 3.5}, partial=True, codes=[question.code])
+
+
+def test_a_remembered_list_is_never_shared_between_two_answers():
+    first = clean_answers(Q, {"INFO_SOURCES": ["newsletters"]}, partial=True, codes=["INFO_SOURCES"])
+    first["INFO_SOURCES"].append("changed")
+    again = clean_answers(Q, {"INFO_SOURCES": ["newsletters"]}, partial=True, codes=["INFO_SOURCES"])
+    assert again == {"INFO_SOURCES": ["newsletters"]}
+
+
+def test_a_condition_on_a_later_answer_is_judged_once_every_answer_is_read():
+    from bilan.questionnaire.schema import Condition, Question, Questionnaire, QuestionType, Section
+
+    # The loader refuses such a questionnaire; one built in code may still have it.
+    later = Questionnaire("t", "1", "Test", sections=(Section("s", "S", questions=(
+        Question("DETAIL", QuestionType.TEXT, "Détail", "s", conditions=(Condition("HELD", "equals", "yes"),)),
+        Question("HELD", QuestionType.YESNO, "Tenu ?", "s"),
+        Question("AFTER", QuestionType.TEXT, "Après", "s", conditions=(Condition("HELD", "equals", "no"),)),
+    )),))
+    assert later.late_conditioned_codes == {"DETAIL"}
+    # DETAIL is judged before HELD is read (not shown then), and again once every answer is read.
+    assert clean_answers(later, {"DETAIL": "x", "HELD": "no", "AFTER": "y"}, partial=True) \
+        == {"HELD": "no", "AFTER": "y"}
+    assert clean_answers(later, {"DETAIL": "x", "HELD": "yes", "AFTER": "y"}, partial=True) == {"HELD": "yes"}

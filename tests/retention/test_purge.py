@@ -104,8 +104,8 @@ def _audit(academie, at):
 # kind: (builder, rows of the kind per instant)
 MAKERS = {
     "drafts": (_draft, 2), "links": (_link, 1), "mails": (_mail, 1), "named_answers": (_named_answer, 1),
-    "roster_uploads": (_roster_upload, 1), "jobs": (_job, 1), "login_logs": (_login_logs, 3), "api_tokens": (_api_tokens, 2),
-    "audit": (_audit, 1),
+    "roster_uploads": (_roster_upload, 1), "jobs": (_job, 1), "login_logs": (_login_logs, 3),
+    "api_tokens": (_api_tokens, 2), "audit": (_audit, 1),
 }
 
 

@@ -218,6 +218,8 @@ SUBCOMMANDS: dict[str, Callable[..., Handler]] = {
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks would load every page's module and guard nothing here.
+    requires_system_checks = []
     help = ("Importe un fichier dans Bilan : bilan import roster|questionnaire|answers FICHIER … "
             "(bilan import TYPE --help pour les options)")
 
@@ -230,4 +232,8 @@ class Command(BaseCommand):
             subparser.set_defaults(handler=setup(subparser))
 
     def handle(self, *args, kind, handler, **options):
-        handler(self, **options)
+        from bilan.interop.tabular import larger_files
+
+        # The command reads larger files than the pages (bilan.interop.tabular.LARGE_MAX_*): its user runs the server.
+        with larger_files():
+            handler(self, **options)
