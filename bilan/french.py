@@ -78,6 +78,15 @@ def fr_points(value: float | None) -> str:
     return f"{sign}{plural(rounded, 'point')}"
 
 
+def fr_size(size: int) -> str:
+    """A file's size: « 200 Mo », « 314,6 Mo », « 4 ko », « 12 octets »; one decimal at most, none when it is 0."""
+    for unit, name in ((1_000_000, "Mo"), (1_000, "ko")):
+        if size >= unit:
+            value = round(size / unit, 1)
+            return f"{fr_number(value, 0 if value.is_integer() else 1)}{NBSP}{name}"
+    return f"{size}{NBSP}octets"
+
+
 def plural(count: float, singular: str, plural_form: str | None = None, *, decimals: int = 0) -> str:
     """« 1 réponse », « 2 réponses », « 2 travaux » (``plural_form``): the number as French writes it.
 

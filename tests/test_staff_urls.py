@@ -24,6 +24,7 @@ from django.test import Client
 from django.urls import reverse
 
 from bilan.core.jobs import create_job
+from bilan.core.models import BackgroundJob, JobStatus
 from bilan.reports.models import Action
 from bilan.reports.services import build_campaign_report, publish
 from bilan.surveys.models import Campaign
@@ -116,6 +117,7 @@ ACCESS = {
     # A background job (bilan.core.jobs): its page and its state as JSON, its académie's pilots only.
     "core:job": PILOT,
     "core:job_status": PILOT,
+    "core:job_download": PILOT,  # the file a finished job made (tests/reports/test_report_jobs.py)
 }
 
 # A phrase of each French error page (bilan/templates/<status>.html).
@@ -139,10 +141,18 @@ def url_values(demo_db, django_db_blocker):
             "number": version.number, "section": campaign.questionnaire.schema.sections[0].code,
             "key": next(b.key for s in document.sections for b in s.blocks if b.kind == "paragraph"),
             "action_id": Action.objects.filter(campaign=campaign).first().pk,  # the demo's plan
-            "job": create_job(academie=campaign.academie, user=None, kind="test", title="Essai").pk,
+            "job": _finished_job(campaign).pk,
             # a referent of the demo's roster and their school
             **{name: value for name, value in _roster_ctx().items() if name in ("referent", "uai")},
         }
+
+
+def _finished_job(campaign):
+    """A background job of the demo académie, done, with the file it made."""
+    job = create_job(academie=campaign.academie, user=None, kind="test", title="Essai")
+    BackgroundJob.objects.filter(pk=job.pk).update(status=JobStatus.DONE, output=b"contenu", output_name="essai.txt",
+                                                   output_type="text/plain")
+    return job
 
 
 # The report's formats are not the spreadsheets'; Markdown needs no PDF library.

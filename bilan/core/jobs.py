@@ -79,6 +79,12 @@ def create_job(*, academie, user, kind: str, title: str, params: dict[str, Any] 
         title=title[:300], params=params or {}, payload=payload, stage="En attente du processus de fond")
 
 
+def save_output(job: BackgroundJob, filename: str, mimetype: str, content: bytes) -> None:
+    """Keep the file the job made, for its page's download link (``core:job_download``)."""
+    BackgroundJob.objects.filter(pk=job.pk).update(output=content, output_name=filename[:200],
+                                                   output_type=mimetype[:100])
+
+
 def run_job(job_id, work: Callable[[BackgroundJob, Progress], dict[str, Any]], *,
             limit: float | None = None) -> str:
     """Run ``work(job, progress)`` for the queued job ``job_id``; returns the job's final status.

@@ -40,11 +40,12 @@ class JobStatus(models.TextChoices):
 
 
 class BackgroundJob(models.Model):
-    """A long piece of work a pilot started from a page and the worker (``bilan worker``) carries out.
+    """A long piece of work started from a page and carried out by the worker (``bilan worker``):
+    a large import, a report in PDF or ODT.
 
-    The page that started it sends the pilot to the job's own page (``core:job``), which follows
-    its progress. The uploaded file waits in ``payload`` only until the job ends; the row itself
-    is kept for ``BILAN_RETENTION_JOBS_DAYS`` (bilan.retention).
+    The page that started it sends its user to the job's own page (``core:job``), which follows
+    its progress, then offers what it made (``output``). The uploaded file waits in ``payload``
+    only until the job ends; the row itself is kept for ``BILAN_RETENTION_JOBS_DAYS`` (bilan.retention).
     """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
@@ -63,6 +64,10 @@ class BackgroundJob(models.Model):
     result = models.JSONField("résultat", default=dict, blank=True)
     error = models.TextField("erreur", blank=True)
     problems = models.JSONField("problèmes", default=list, blank=True)
+    # A file the job made (a report in PDF…), downloaded from the job's page by who may see the job.
+    output = models.BinaryField("fichier produit", null=True, blank=True)
+    output_name = models.CharField("nom du fichier produit", max_length=200, blank=True)
+    output_type = models.CharField("type du fichier produit", max_length=100, blank=True)
     created_at = models.DateTimeField("créé le", auto_now_add=True)
     started_at = models.DateTimeField("commencé le", null=True, blank=True)
     finished_at = models.DateTimeField("terminé le", null=True, blank=True)

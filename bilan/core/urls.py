@@ -12,4 +12,5 @@ urlpatterns = [
     path("compte/double-authentification/", login_views.two_factor, name="two_factor"),
     path("travaux/<uuid:job>/", views_jobs.job_page, name="job"),
     path("travaux/<uuid:job>/etat.json", views_jobs.job_status, name="job_status"),
+    path("travaux/<uuid:job>/fichier", views_jobs.job_download, name="job_download"),
 ]

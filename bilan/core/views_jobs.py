@@ -1,5 +1,6 @@
 """The page of one background job (bilan.core.jobs): its progress while the worker runs it, then
-what it did or why it stopped. Its académie's pilots only; everyone else gets the 404."""
+what it did or why it stopped, and the file it made. For its académie's pilots and for whoever
+started it (a reader asking for a report in PDF); everyone else gets the 404."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
@@ -18,8 +19,13 @@ from bilan.french import french_spacing
 
 
 def _job_for(request, job_id) -> BackgroundJob:
-    job = BackgroundJob.objects.filter(pk=job_id).select_related("academie").first()
-    if job is None or not has_role(request.user, job.academie_id, Role.PILOT):
+    """The job, for the pilots of its académie and for whoever started it while they keep a role there."""
+    job = BackgroundJob.objects.filter(pk=job_id).select_related("academie", "created_by").defer(
+        "payload", "output").first()
+    if job is None:
+        raise Http404
+    own = job.created_by_id is not None and job.created_by_id == request.user.pk
+    if not (has_role(request.user, job.academie_id, Role.PILOT) or (own and has_role(request.user, job.academie_id))):
         raise Http404
     return job
 
@@ -61,3 +67,17 @@ def job_status(request, job):
     if not request.user.is_authenticated:
         return redirect_to_login(request.get_full_path())
     return JsonResponse(job_state(_job_for(request, job)))
+
+
+@require_safe
+def job_download(request, job):
+    """The file the job made, once it is done."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    job = _job_for(request, job)
+    content = BackgroundJob.objects.filter(pk=job.pk, status=JobStatus.DONE).values_list("output", flat=True).first()
+    if content is None:
+        raise Http404
+    response = HttpResponse(bytes(content), content_type=job.output_type or "application/octet-stream")
+    response["Content-Disposition"] = f'attachment; filename="{job.output_name}"'
+    return response

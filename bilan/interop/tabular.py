@@ -46,7 +46,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 
-from bilan.french import NBSP, fr_number, french_spacing, ordinal
+from bilan.french import fr_number, fr_size, french_spacing, ordinal
 
 SUPPORTED_EXTENSIONS = (".csv", ".xlsx", ".ods")
 FORMATS = ("csv", "xlsx", "ods")
@@ -164,15 +164,6 @@ def larger_files(rows: int = LARGE_MAX_ROWS, cells: int = LARGE_MAX_CELLS) -> It
 
 def _count(number: int) -> str:
     return fr_number(number)
-
-
-def _size(size: int) -> str:
-    """« 200 Mo », « 314,6 Mo », « 4 ko »: one decimal at most, none when it is 0."""
-    for unit, name in ((1_000_000, "Mo"), (1_000, "ko")):
-        if size >= unit:
-            value = round(size / unit, 1)
-            return f"{fr_number(value, 0 if value.is_integer() else 1)}{NBSP}{name}"
-    return f"{size}{NBSP}octets"
 
 
 class _Budget:
@@ -328,8 +319,8 @@ def read_bytes(source: Source, filename: str | None = None, *, max_file_size: in
 
 
 def _too_big(size: int | None, limit: int, filename: str) -> TableError:
-    found = f" ({_size(size)})" if size is not None else ""
-    return TableError(f"le fichier dépasse {_size(limit)}{found} : découpez-le en plusieurs fichiers",
+    found = f" ({fr_size(size)})" if size is not None else ""
+    return TableError(f"le fichier dépasse {fr_size(limit)}{found} : découpez-le en plusieurs fichiers",
                       filename=filename)
 
 
@@ -652,8 +643,8 @@ def _open_archive(data: bytes, kind: str, filename: str, limits: _Limits) -> zip
     total = sum(info.file_size for info in infos)
     if total > limits.unzipped_size:
         archive.close()
-        raise TableError(f"le classeur dépasse {_size(limits.unzipped_size)} une fois décompressé "
-                         f"({_size(total)}) : fichier refusé", filename=filename)
+        raise TableError(f"le classeur dépasse {fr_size(limits.unzipped_size)} une fois décompressé "
+                         f"({fr_size(total)}) : fichier refusé", filename=filename)
     for info in infos:
         packed = max(info.compress_size, 1)
         if info.file_size > _RATIO_FLOOR and info.file_size > limits.compression_ratio * packed:

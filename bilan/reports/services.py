@@ -8,8 +8,10 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
+from django.urls import reverse
 from django.utils import timezone
 
+from bilan.french import fr_size
 from bilan.reports import builder
 from bilan.reports.actions import theme_labels
 from bilan.reports.document import Image, ReportDocument
@@ -166,6 +168,62 @@ def version_document(version: ReportVersion) -> ReportDocument:
 
 def render_campaign_report(campaign: Campaign, fmt: str) -> tuple[str, str, bytes]:
     return render(build_campaign_report(campaign), fmt)
+
+
+# --------------------------------------------------------------------------- in the background
+
+RENDER_JOB = "report_render"
+# The formats a web process hands to the worker: seconds of CPU each (HTML and Markdown take a moment).
+BACKGROUND_FORMATS = ("pdf", "odt")
+FORMAT_NAMES = {"pdf": "PDF", "odt": "ODT (LibreOffice, Word)", "html": "HTML", "md": "Markdown"}
+
+
+def render_job_for(user, campaign: Campaign, fmt: str, version: ReportVersion | None = None):
+    """The job that builds the report in ``fmt`` for ``user``: the one ``user`` already started for the same
+    report and format while it waits or runs (a second click makes no second job), and, for a published
+    version, the one that made its file (a version never changes)."""
+    from bilan.core.jobs import create_job
+    from bilan.core.models import BackgroundJob, JobStatus
+    from bilan.reports.tasks import render_report_job
+
+    params = {"campaign": campaign.pk, "format": fmt, "version": version.number if version else None}
+    same = BackgroundJob.objects.filter(academie_id=campaign.academie_id, kind=RENDER_JOB, created_by=user,
+                                        params__campaign=campaign.pk, params__format=fmt,
+                                        params__version=params["version"])
+    reusable = [JobStatus.QUEUED, JobStatus.RUNNING] + ([JobStatus.DONE] if version else [])
+    found = same.filter(status__in=reusable).defer("output").order_by("-created_at").first()
+    if found is not None:
+        return found
+    what = f"version {version.number} du compte-rendu" if version else "compte-rendu"
+    if version:
+        back = reverse("reports:version", args=[campaign.slug, version.number])
+    else:
+        back = reverse("reports:detail", args=[campaign.slug])
+    job = create_job(academie=campaign.academie, user=user, kind=RENDER_JOB,
+                     title=f"{what.capitalize()} {campaign.title} en {FORMAT_NAMES[fmt]}",
+                     params={**params, "back_url": back, "back_label": "Revenir au compte-rendu"})
+    render_report_job.enqueue(str(job.pk))
+    return job
+
+
+def run_render_job(job, progress) -> dict:
+    """The worker's side (bilan.core.jobs): build the document, render it, keep the file on the job."""
+    from bilan.core.jobs import save_output
+
+    params = job.params
+    campaign = Campaign.objects.select_related("questionnaire", "academie").get(
+        pk=params["campaign"], academie_id=job.academie_id)
+    progress("Calcul des chiffres et mise en page")
+    if params["version"] is not None:
+        document = version_document(ReportVersion.objects.get(campaign=campaign, number=params["version"]))
+    else:
+        document = build_campaign_report(campaign)
+    progress(f"Écriture du fichier {FORMAT_NAMES[params['format']]}")
+    filename, mimetype, content = render(document, params["format"])
+    save_output(job, filename, mimetype, content)
+    return {"summary": f"Le fichier « {filename} » est prêt ({fr_size(len(content))}).",
+            "next_url": reverse("core:job_download", args=[job.pk]),
+            "next_label": f"Télécharger le compte-rendu ({FORMAT_NAMES[params['format']]})"}
 
 
 def write_demo_reports(campaign: Campaign, directory: Path) -> list[Path]:

@@ -66,6 +66,9 @@ def download(request, campaign, fmt):
     if too_few_answers_for(request.user, campaign):
         return _withheld_page(request, campaign)
     record(request, "export", academie=campaign.academie_id, target=f"compte-rendu {campaign.slug} ({fmt})")
+    if fmt in services.BACKGROUND_FORMATS:
+        # Seconds of CPU: built by the worker, so that no respondent's page waits behind it.
+        return redirect("core:job", services.render_job_for(request.user, campaign, fmt).pk)
     return _download(*services.render_campaign_report(campaign, fmt))
 
 
@@ -153,4 +156,6 @@ def version_download(request, campaign, number, fmt):
         raise Http404("Format inconnu")
     published = get_object_or_404(ReportVersion, campaign=campaign, number=number)
     record(request, "export", academie=campaign.academie_id, target=f"compte-rendu {campaign.slug} v{number} ({fmt})")
+    if fmt in services.BACKGROUND_FORMATS:
+        return redirect("core:job", services.render_job_for(request.user, campaign, fmt, published).pk)
     return _download(*render_document(services.version_document(published), fmt))

@@ -19,6 +19,29 @@ def _demo_secret_key(demo_dir: Path) -> str:
     return path.read_text(encoding="utf-8").strip()
 
 
+def _run_background_jobs_beside() -> None:
+    """Run the background jobs (a large answers import from its page) in a thread beside the development
+    server, every two seconds: the demo is one command. A real server runs ``bilan worker`` (docs/deploy.md),
+    which also sends the e-mails; the demo sends none."""
+    import logging
+    import threading
+    import time
+
+    from django_tasks_db.management.commands.db_worker import Worker
+
+    def loop():
+        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
+                        max_tasks=None, worker_id="demo", excluded_queue_names=[])
+        while True:
+            try:
+                worker.run()  # every job waiting now, then back here
+            except Exception:  # a failed pass must not stop the thread; the next one retries
+                logging.getLogger(__name__).exception("travaux de fond de la démonstration")
+            time.sleep(2)
+
+    threading.Thread(target=loop, name="bilan-demo-jobs", daemon=True).start()
+
+
 class Command(BaseCommand):
     help = ("Construit l'académie de démonstration (référentiel, campagnes 2022-2023 et 2023-2024, réponses), "
             "puis sert l'application sur 127.0.0.1:8000 (ou l'adresse de --addr).")
@@ -78,5 +101,6 @@ class Command(BaseCommand):
             self.stdout.write(f"    {path}")
         if no_serve:
             return
+        _run_background_jobs_beside()
         self.stdout.write(f"\nServeur sur {host} (Ctrl+C pour arrêter)…")
         call_command("runserver", host.split("://", 1)[1], use_reloader=False, use_threading=True)
