@@ -37,14 +37,25 @@ def shared_dir() -> Path:
 
 
 def pytest_collection_modifyitems(config, items):
-    if CHROMIUM.exists() or os.environ.get("CI"):
+    """Tests that need what this machine lacks are deselected, with the reason at the end of the run;
+    in CI (``CI`` set) nothing is: Chromium and PostgreSQL are required there (.ci/run runs the
+    PostgreSQL-only tests in its PostgreSQL pass, and leaves them out of the SQLite one with -m)."""
+    if os.environ.get("CI"):
         return
-    browser = [item for item in items if item.get_closest_marker("browser")]
-    if browser:
-        config.hook.pytest_deselected(items=browser)
-        items[:] = [item for item in items if item not in browser]
-        _deselected.append(f"{len(browser)} browser test(s) deselected: {CHROMIUM} not found "
-                           "(apt-get install chromium); they are required when CI is set.")
+    if not CHROMIUM.exists():
+        _deselect(config, items, "browser", f"browser test(s) deselected: {CHROMIUM} not found "
+                                            "(apt-get install chromium); they are required when CI is set.")
+    if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+        _deselect(config, items, "postgres", "PostgreSQL test(s) deselected: DATABASE_URL does not point to "
+                                             "PostgreSQL (DATABASE_URL=postgres://… runs them).")
+
+
+def _deselect(config, items, marker: str, reason: str) -> None:
+    dropped = [item for item in items if item.get_closest_marker(marker)]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = [item for item in items if item not in dropped]
+        _deselected.append(f"{len(dropped)} {reason}")
 
 
 def pytest_terminal_summary(terminalreporter):

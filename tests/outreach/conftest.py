@@ -3,7 +3,6 @@ tests/conftest.py's)."""
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -16,22 +15,6 @@ from bilan.surveys.services import register_builtin_questionnaire
 SCHOOL_YEAR = "2024-2025"
 DEPARTEMENTS = [("16", "Charente"), ("17", "Charente-Maritime"), ("79", "Deux-Sèvres"), ("86", "Vienne")]
 TYPES = [SchoolType.COLLEGE] * 5 + [SchoolType.LYCEE] * 2 + [SchoolType.LP, SchoolType.EREA]
-
-
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL tests: required in CI; deselected (with a reason) on a dev machine on SQLite."""
-    if os.environ.get("CI") or os.environ.get("DATABASE_URL", "").startswith("postgres"):
-        return
-    kept, dropped = [], []
-    for item in items:
-        here = "tests/outreach/" in str(item.fspath).replace(os.sep, "/")
-        (dropped if here and item.get_closest_marker("postgres") else kept).append(item)
-    if dropped:
-        config.hook.pytest_deselected(items=dropped)
-        items[:] = kept
-        config.issue_config_time_warning(pytest.PytestWarning(
-            f"{len(dropped)} test(s) outreach PostgreSQL désélectionné(s) : DATABASE_URL ne pointe pas "
-            "vers PostgreSQL (définir DATABASE_URL=postgres://… pour les exécuter)"), stacklevel=2)
 
 
 def build_roster(referents: int = 446, school_year: str = SCHOOL_YEAR) -> Academie:

@@ -79,23 +79,3 @@ COMPLETE_ANSWERS = {
 def complete_answers():
     """Valid answers for every section of the built-in questionnaire, keyed by section."""
     return {section: dict(answers) for section, answers in COMPLETE_ANSWERS.items()}
-
-
-def pytest_collection_modifyitems(config, items):
-    """PostgreSQL-only tests (row locks under real concurrency) run when DATABASE_URL is PostgreSQL.
-
-    SQLite's in-memory test database cannot serve two threads writing at once,
-    so there the race is covered by sequential double submits instead.
-    """
-    from django.conf import settings
-
-    if "postgresql" in settings.DATABASES["default"]["ENGINE"]:
-        return
-    here = str(config.rootpath / "tests" / "surveys")
-    selected, deselected = [], []
-    for item in items:
-        postgres_here = item.get_closest_marker("postgres") and str(item.path).startswith(here)
-        (deselected if postgres_here else selected).append(item)
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = selected
