@@ -89,7 +89,8 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "dsfr.context_processors.site_config",
+                # Not django-dsfr's « site_config »: two queries on every page for a DsfrConfig that
+                # no Bilan template reads (base.html draws its own header and footer).
             ],
         },
     },
@@ -99,7 +100,10 @@ TEMPLATES = [
 # directory, so commands run from the demo's directory act on the demo.
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60))}
+    # Connections kept open between requests (DB_CONN_MAX_AGE seconds), checked before reuse so a
+    # connection the server closed meanwhile (restart, idle timeout) is replaced, not an error page.
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
+                                                  conn_health_checks=True)}
 else:
     DATABASES = {
         "default": {
@@ -163,18 +167,21 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-# Unset: whitenoise serves static files straight from the packages; set it
-# to run `bilan collectstatic` for a front server.
-STATIC_ROOT = env_str("STATIC_ROOT", "") or None
+# Production (`bilan serve` turns it on): static files are collected into STATIC_ROOT under
+# hashed names (`style.3f2a…css`) with gzip and brotli copies, and whitenoise serves them with
+# « Cache-Control: immutable » for years: a new version has new names. Off (development, the
+# tests, `bilan demo`), whitenoise serves them straight from the packages under their plain
+# names, so no template needs a collectstatic first.
+STATIC_COMPRESS = env_bool("STATIC_COMPRESS", False)
+STATIC_ROOT = env_str("STATIC_ROOT", "") or (str(Path.cwd() / "static") if STATIC_COMPRESS else None)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
-                    if env_bool("STATIC_COMPRESS", False)
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+                    if STATIC_COMPRESS
                     else "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
-# Serve app static files straight from the packages (no collectstatic needed
-# for the demo); production can still run collectstatic.
-WHITENOISE_USE_FINDERS = True
+# Collected files only in production (the hashed names are there); the packages' otherwise.
+WHITENOISE_USE_FINDERS = not STATIC_COMPRESS
 WHITENOISE_AUTOREFRESH = DEBUG
 
 # HTTPS (docs/configuration.md « Production »): on by default when SITE_URL is https://.
@@ -276,7 +283,6 @@ BILAN_RETENTION_NAMED_ANSWERS_DAYS = env_int("BILAN_RETENTION_NAMED_ANSWERS_DAYS
 BILAN_RETENTION_ROSTER_UPLOADS_DAYS = env_int("BILAN_RETENTION_ROSTER_UPLOADS_DAYS", 1)
 BILAN_RETENTION_LOGIN_LOG_DAYS = env_int("BILAN_RETENTION_LOGIN_LOG_DAYS", 180)
 BILAN_RETENTION_API_TOKENS_DAYS = env_int("BILAN_RETENTION_API_TOKENS_DAYS", 90)
-
 BILAN_RETENTION_JOBS_DAYS = env_int("BILAN_RETENTION_JOBS_DAYS", 30)
 
 # Background jobs (bilan.core.jobs): an answers file of more rows than this, imported from the
@@ -284,6 +290,10 @@ BILAN_RETENTION_JOBS_DAYS = env_int("BILAN_RETENTION_JOBS_DAYS", 30)
 # (and nothing saved) after this many seconds.
 BILAN_IMPORT_BACKGROUND_ROWS = env_int("BILAN_IMPORT_BACKGROUND_ROWS", 2000)
 BILAN_JOB_TIME_LIMIT = env_int("BILAN_JOB_TIME_LIMIT", 600)
+
+# A campaign's computed results stay in the cache (each process's memory) this many seconds at most;
+# any new or changed answer or invitation makes new ones at once (bilan.results.services).
+BILAN_RESULTS_CACHE_SECONDS = env_int("BILAN_RESULTS_CACHE_SECONDS", 3600)
 
 # Breakdowns hide any cell counting fewer answers than this.
 BILAN_SMALL_CELL_THRESHOLD = env_int("BILAN_SMALL_CELL_THRESHOLD", 5)

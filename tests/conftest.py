@@ -63,6 +63,15 @@ def pytest_terminal_summary(terminalreporter):
         terminalreporter.write_line(reason, yellow=True)
 
 
+@pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts with an empty cache: a rolled-back test's rows may come back under the same ids
+    in the next one (SQLite reuses them), and the results cache is keyed by ids and counts."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture(scope="module")
 def demo_db(django_db_setup, django_db_blocker):
     """The demo académie, loaded once for the module (rolled back at its end)."""
@@ -156,6 +165,18 @@ def assert_accessible(axe):
 
     check.checked = checked
     return check
+
+
+# --- Static files collected as `bilan serve` collects them (tests/production_static.py) ---------
+
+@pytest.fixture(scope="session")
+def production_static_root(tmp_path_factory):
+    """STATIC_ROOT after `bilan serve`'s collection: hashed names, gzip and brotli copies (20 s, once)."""
+    from tests.production_static import collect_like_bilan_serve
+
+    static_root = tmp_path_factory.mktemp("static")
+    collect_like_bilan_serve(static_root)
+    return static_root
 
 
 # --- A real SMTP server on loopback -------------------------------------------------------------

@@ -84,7 +84,7 @@ def test_without_a_secret_key_the_application_refuses_to_start(tmp_path):
 
 
 def test_bilan_serve_refuses_the_development_key_without_debug(settings, monkeypatch):
-    monkeypatch.setattr("os.execv", lambda *args: pytest.fail("gunicorn must not start"))
+    monkeypatch.setattr("os.execve", lambda *args: pytest.fail("gunicorn must not start"))
     settings.DEBUG = False
     settings.SITE_URL = "https://bilan.ac-poitiers.fr"
     settings.SECRET_KEY = settings.DEVELOPMENT_SECRET_KEY

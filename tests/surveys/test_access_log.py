@@ -113,9 +113,9 @@ def test_bilan_serve_starts_gunicorn_with_the_redacting_logger(settings, monkeyp
     settings.DEBUG = True
     started = {}
 
-    def fake_execv(path, argv):
+    def fake_execve(path, argv, environment):
         started["argv"] = argv
 
-    monkeypatch.setattr("os.execv", fake_execv)
-    call_command("serve")
+    monkeypatch.setattr("os.execve", fake_execve)
+    call_command("serve", "--no-collectstatic")
     assert GUNICORN_ACCESS in " ".join(started["argv"])

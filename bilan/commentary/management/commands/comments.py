@@ -13,6 +13,8 @@ from bilan.surveys.cli import campaign_by_slug
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks would load every page's module and guard nothing here.
+    requires_system_checks = []
     help = "Commentaires : pseudonymiser un texte, ou lister les thèmes d'une campagne."
 
     def add_arguments(self, parser):

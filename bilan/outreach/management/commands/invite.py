@@ -2,6 +2,9 @@ from django.core.management.base import BaseCommand
 
 
 class Command(BaseCommand):
+    # Only the check that matters here runs (SITE_URL, below): not all of Django's, which would load
+    # every page's module.
+    requires_system_checks = []
     help = ("Invite le référentiel de la campagne et met en file un courriel d'invitation "
             "par personne non encore invitée.")
 

@@ -10,6 +10,8 @@ from bilan.surveys.models import Campaign
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks would load every page's module and guard nothing here.
+    requires_system_checks = []
     help = "Écrit le compte-rendu d'une campagne (brouillon du jour, avec les modifications de l'équipe)."
 
     def add_arguments(self, parser):
