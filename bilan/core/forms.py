@@ -32,6 +32,13 @@ class ChoiceField(forms.ChoiceField):
                                         params={"value": shown(value)}) from None
 
 
+# The one renderer of every form: DsfrBaseForm falls back to the project's FORM_RENDERER when one is
+# set, and that renderer would pick Django's widget templates over the DSFR's ones. An instance, not the
+# class: given the class, Django builds a renderer, and so a template engine that parses every widget
+# template again, for each form (about half of a respondent page's time).
+DSFR_RENDERER = DsfrDjangoTemplates()
+
+
 class StaffForm(DsfrBaseForm):
     """A staff page's form, rendered by django-dsfr: each error shows under its field.
 
@@ -39,9 +46,7 @@ class StaffForm(DsfrBaseForm):
     DSFR classes from :meth:`dsfr_fields`.
     """
 
-    # DsfrBaseForm falls back to the project's FORM_RENDERER when one is set; that
-    # renderer would pick Django's widget templates over the DSFR's ones.
-    default_renderer = DsfrDjangoTemplates
+    default_renderer = DSFR_RENDERER
 
     def dsfr_fields(self) -> None:
         for visible in self.visible_fields():

@@ -19,10 +19,10 @@ from typing import Any
 from django import forms
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from dsfr.forms import DsfrBaseForm, DsfrDjangoTemplates
+from dsfr.forms import DsfrBaseForm
 from dsfr.utils import dsfr_input_class_attr
 
-from bilan.core.forms import ChoiceField, StaffForm, guillemets
+from bilan.core.forms import DSFR_RENDERER, ChoiceField, StaffForm, guillemets
 from bilan.french import NBSP, french_spacing
 from bilan.interop.answers_formats import ANSWER_FORMATS, FORMAT_NAMES_FR, META, InteropError
 from bilan.questionnaire import Condition, Question, Questionnaire, QuestionType, Section
@@ -101,9 +101,7 @@ class QuestionItem:
 class SectionForm(DsfrBaseForm):
     """The questions of one section; ``raw_answers()`` gives values for ``save_section``."""
 
-    # DsfrBaseForm falls back to the project's FORM_RENDERER when it is set, and
-    # that renderer would pick Django's widget templates over the DSFR's ones.
-    default_renderer = DsfrDjangoTemplates
+    default_renderer = DSFR_RENDERER  # bilan.core.forms: the DSFR's widget templates, parsed once
 
     def __init__(self, schema: Questionnaire, section: Section, answers: dict[str, Any], data=None):
         self.schema = schema
