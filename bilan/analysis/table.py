@@ -31,7 +31,12 @@ school type, ``_dep`` for the département) with their labels kept in
 
 from __future__ import annotations
 
+import io
+import json
+import re
+from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -99,37 +104,63 @@ class AnswerTable:
     def from_records(cls, questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]]) -> AnswerTable:
         """Build the table from ``{"answers": {...}, "school_type": ..., "departement_code": ...}``.
 
+        The reference decoder, value by value in Python: the tests of the pure
+        core build tables with it, and :meth:`from_json_chunks` falls back on it
+        for the exact message when a chunk of stored answers does not have the
+        expected shape. Readers of stored answers go through
+        ``bilan.surveys.answer_store`` (``tests/test_answer_store.py`` checks it).
+
         Values follow ``bilan.questionnaire.schema``. Keys of unknown questions
         and the ``CODE.other`` free texts are ignored; an unknown choice code
         or a value of the wrong kind raises :class:`AnalysisError` naming the
         response (1-based) and the question.
         """
-        records = list(records)
-        questions = questionnaire.questions
-        data: dict[str, list] = {name: [] for q in questions for name in answer_columns(q)}
-        school_types, departements = [], []
-        indexes = {q.code: {code: i for i, code in enumerate(q.choice_codes)} for q in questions
-                   if q.type.is_choice}
-        grid_indexes = {q.code: {c.code: i for i, c in enumerate(q.columns)} for q in questions
-                        if q.type is QuestionType.GRID}
-        for number, record in enumerate(records, start=1):
-            answers = record.get("answers") or {}
-            if not isinstance(answers, Mapping):
-                raise AnalysisError(f"réponse n° {number} : les réponses doivent former un dictionnaire")
-            school_types.append(_stratum_value(record.get("school_type")))
-            departements.append(_stratum_value(record.get("departement_code")))
-            for question in questions:
-                value = answers.get(question.code)
-                try:
-                    _append_value(question, value, data, indexes, grid_indexes)
-                except AnalysisError as error:
-                    raise AnalysisError(f"réponse n° {number}, question {question.code} : {error}") from None
-        schema = {}
-        for question in questions:
-            for name in answer_columns(question):
-                schema[name] = _column_dtype(question)
-        frame = pl.DataFrame(data, schema=schema)
+        frame, school_types, departements = _records_frame(questionnaire, records)
         return cls._with_strata(frame, school_types, departements)
+
+    # ------------------------------------------------------------------ JSON texts
+    @classmethod
+    def from_json_lines(cls, questionnaire: Questionnaire, answers: Sequence[str | None] | pl.Series,
+                        school_types: Sequence[str | None] | pl.Series,
+                        departements: Sequence[str | None] | pl.Series, *, keep_texts: bool = True) -> AnswerTable:
+        """Build the table from the answers as JSON texts (one object per response, as stored).
+
+        Same values, same table and same errors as :meth:`from_records`, but
+        decoded by column (polars ``str.json_decode``), never value by value.
+        ``keep_texts=False`` stores free-text answers as booleans "has text"
+        (what the engine counts), except those a condition compares.
+        """
+        return cls.from_json_chunks(questionnaire, [(answers, school_types, departements)], keep_texts=keep_texts)
+
+    @classmethod
+    def from_json_chunks(cls, questionnaire: Questionnaire,
+                         chunks: Iterable[tuple[Sequence[str | None] | pl.Series, Sequence[str | None] | pl.Series,
+                                                Sequence[str | None] | pl.Series]],
+                         *, keep_texts: bool = True) -> AnswerTable:
+        """:meth:`from_json_lines` over chunks ``(answers, school_types, departements)``, decoded one by
+        one, so that the JSON texts of only one chunk are ever in memory; responses are numbered across
+        chunks in the error messages."""
+        decoder = JsonAnswerDecoder(questionnaire, keep_texts=keep_texts)
+        frames, school_types, departements = [], [], []
+        # Polars works outside the GIL: one chunk is decoded while the next is read from the
+        # database, and no more than two chunks of texts are held at once.
+        pending: deque[Future] = deque()
+        first_number = 1
+        with ThreadPoolExecutor(max_workers=2) as pool:
+            for answers, chunk_school_types, chunk_departements in chunks:
+                if len(pending) >= 2:
+                    frames.append(pending.popleft().result())
+                pending.append(pool.submit(decoder.decode, answers, first_number))
+                first_number += len(answers)
+                school_types.append(pl.Series("school_type", chunk_school_types, dtype=pl.String))
+                departements.append(pl.Series("departement_code", chunk_departements, dtype=pl.String))
+            frames.extend(future.result() for future in pending)
+        if not frames:
+            frames = [decoder.decode(pl.Series([], dtype=pl.String))]
+            school_types = [pl.Series("school_type", [], dtype=pl.String)]
+            departements = [pl.Series("departement_code", [], dtype=pl.String)]
+        frame = pl.concat(frames, how="vertical", rechunk=True)
+        return cls._with_strata_series(frame, pl.concat(school_types), pl.concat(departements))
 
     # ------------------------------------------------------------------ columns
     @classmethod
@@ -181,7 +212,7 @@ class AnswerTable:
             series = series.replace("", UNKNOWN_STRATUM)
             levels = _stratum_levels(series.unique().to_list(), preferred)
             codes = series.replace_strict({level: i for i, level in enumerate(levels)},
-                                          return_dtype=pl.UInt16).alias(name)
+                                          return_dtype=pl.UInt16).cast(pl.UInt16).alias(name)
             return codes, levels
 
         st_codes, st_levels = encode(school_type, SCHOOL_TYPES, SCHOOL_TYPE_COLUMN)
@@ -189,6 +220,199 @@ class AnswerTable:
         strata = pl.DataFrame([st_codes, dep_codes])
         return cls(pl.concat([strata, frame], how="horizontal") if frame.width else strata,
                    tuple(st_levels), tuple(dep_levels))
+
+
+def _records_frame(questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]], *,
+                   first_number: int = 1) -> tuple[pl.DataFrame, list[str], list[str]]:
+    """The answer columns and the strata of ``records``, value by value (the reference decoder)."""
+    questions = questionnaire.questions
+    data: dict[str, list] = {name: [] for q in questions for name in answer_columns(q)}
+    school_types, departements = [], []
+    indexes = {q.code: {code: i for i, code in enumerate(q.choice_codes)} for q in questions
+               if q.type.is_choice}
+    grid_indexes = {q.code: {c.code: i for i, c in enumerate(q.columns)} for q in questions
+                    if q.type is QuestionType.GRID}
+    for number, record in enumerate(records, start=first_number):
+        answers = record.get("answers") or {}
+        if not isinstance(answers, Mapping):
+            raise AnalysisError(f"réponse n° {number} : les réponses doivent former un dictionnaire")
+        school_types.append(_stratum_value(record.get("school_type")))
+        departements.append(_stratum_value(record.get("departement_code")))
+        for question in questions:
+            value = answers.get(question.code)
+            try:
+                _append_value(question, value, data, indexes, grid_indexes)
+            except AnalysisError as error:
+                raise AnalysisError(f"réponse n° {number}, question {question.code} : {error}") from None
+    schema = {name: _column_dtype(question) for question in questions for name in answer_columns(question)}
+    return pl.DataFrame(data, schema=schema), school_types, departements
+
+
+def _alternation(codes: Iterable[str]) -> str:
+    return "|".join(re.escape(code) for code in codes)
+
+
+_JSON_STRING = r'"(?:[^"\\]|\\.)*"'
+
+
+class JsonAnswerDecoder:
+    """Decodes chunks of answers stored as JSON texts into the table's typed columns, by column.
+
+    Polars decodes each chunk in one pass with a type built from the
+    questionnaire; the checks that follow are by column too. Polars is more
+    lenient than the reference decoder in a few places (it reads ``5`` as the
+    text ``"5"``, ``true`` as ``1``, and drops the unknown rows of a grid), so
+    a chunk whose texts could hide such a value (a cheap regular expression
+    over the raw texts), that polars cannot decode, or that holds an unknown
+    code or an out-of-range value is handed to the reference decoder
+    (:func:`_records_frame`), which builds the same table or raises the same
+    :class:`AnalysisError`, naming the response and the question. Stored
+    answers have been through ``clean_answers``, so that path is the exception.
+    """
+
+    def __init__(self, questionnaire: Questionnaire, *, keep_texts: bool = True):
+        self.questionnaire = questionnaire
+        self.keep_texts = keep_texts
+        questions = questionnaire.questions
+        compared = {c.question for q in questions for c in q.conditions if c.operator != "answered"}
+        self.presence_only = set() if keep_texts else {
+            q.code for q in questions if q.type.is_free_text and q.code not in compared}
+        fields: dict[str, pl.DataType] = {}
+        for q in questions:
+            if q.type is QuestionType.MULTIPLE:
+                fields[q.code] = pl.List(pl.String)
+            elif q.type is QuestionType.GRID:
+                fields[q.code] = pl.Struct({row.code: pl.String for row in q.rows})
+            elif q.type in (QuestionType.SCALE, QuestionType.NUMBER):
+                fields[q.code] = pl.Float64
+            else:
+                fields[q.code] = pl.String
+        self.dtype = pl.Struct(fields)
+        # Values polars would read leniently: a non-string where a string is expected, a
+        # non-number where a number is, a non-string item of a list, a grid that is not an object.
+        strings = [q.code for q in questions if q.type not in (QuestionType.MULTIPLE, QuestionType.GRID,
+                                                                QuestionType.SCALE, QuestionType.NUMBER)]
+        numbers = [q.code for q in questions if q.type in (QuestionType.SCALE, QuestionType.NUMBER)]
+        multiples = [q.code for q in questions if q.type is QuestionType.MULTIPLE]
+        grids = [q for q in questions if q.type is QuestionType.GRID]
+        patterns = [r'\A\s*[^\s{]']  # answers that are not an object (null and empty texts are read as {})
+        if strings:
+            patterns.append(rf'"(?:{_alternation(strings)})"\s*:\s*[^\s"n]')
+        if numbers:
+            patterns.append(rf'"(?:{_alternation(numbers)})"\s*:\s*[^\s\-0-9n]')
+        if multiples:
+            patterns.append(rf'"(?:{_alternation(multiples)})"\s*:\s*(?:[^\s\["n]|\[\s*(?:{_JSON_STRING}\s*,\s*)*'
+                            r'[^\s"\]])')
+        if grids:
+            patterns.append(rf'"(?:{_alternation(q.code for q in grids)})"\s*:\s*[^\s{{n]')
+        self.suspicious = "|".join(f"(?:{p})" for p in patterns)
+        # A grid's object must only hold its rows, each a string or null: every grid key is followed by
+        # an object (counted) that has that shape (counted again), on each response.
+        self.grid_objects = (rf'"(?:{_alternation(q.code for q in grids)})"\s*:\s*\{{' if grids else None)
+        self.good_grids = "|".join(
+            rf'"{re.escape(q.code)}"\s*:\s*\{{\s*(?:"(?:{_alternation(r.code for r in q.rows)})"\s*:\s*'
+            rf'(?:{_JSON_STRING}|null)\s*(?:,\s*)?)*\}}' for q in grids)
+
+    def decode(self, answers: Sequence[str | None] | pl.Series, first_number: int = 1) -> pl.DataFrame:
+        """The answer columns of one chunk, whose first response is numbered ``first_number`` in errors."""
+        texts = answers if isinstance(answers, pl.Series) else pl.Series("answers", answers, dtype=pl.String)
+        texts = texts.cast(pl.String).fill_null("{}")
+        texts = pl.select(pl.when(texts.str.strip_chars() == "").then(pl.lit("{}")).otherwise(texts)).to_series()
+        frame = self._decode_by_column(texts)
+        return frame if frame is not None else self._decode_by_record(texts, first_number)
+
+    def plain(self, texts: pl.Series) -> bool:
+        """Whether polars reads every value of these texts as ``json.loads`` does (see the class)."""
+        if not texts.len() or texts.str.contains(self.suspicious).any():
+            return False
+        return not self.grid_objects or texts.str.count_matches(self.grid_objects).equals(
+            texts.str.count_matches(self.good_grids))
+
+    def read(self, texts: pl.Series, fields: Mapping[str, pl.DataType] | None = None) -> pl.DataFrame:
+        """The texts decoded by polars in one pass, a column per field (by default, per question)."""
+        fields = fields or {field.name: field.dtype for field in self.dtype.fields}
+        if texts.str.contains("\n", literal=True).any():
+            decoded = texts.str.json_decode(pl.Struct(fields)).struct.unnest()
+        else:
+            # One JSON object a line: polars' NDJSON reader decodes them two to three times faster.
+            lines = io.BytesIO(texts.str.join("\n").item().encode("utf-8"))
+            decoded = pl.read_ndjson(lines, schema=fields)
+        if decoded.height != texts.len():
+            raise ValueError("une ligne de réponses a été perdue au décodage")
+        return decoded
+
+    # -- by column
+    def _decode_by_column(self, texts: pl.Series) -> pl.DataFrame | None:
+        if not self.plain(texts):
+            return None
+        try:
+            decoded = self.read(texts)
+        except (pl.exceptions.PolarsError, ValueError):
+            return None
+        columns = []
+        for question in self.questionnaire.questions:
+            converted = self._question_columns(question, decoded.get_column(question.code))
+            if converted is None:
+                return None
+            columns.extend(converted)
+        return pl.DataFrame(columns) if columns else pl.DataFrame(schema={})
+
+    def _question_columns(self, question: Question, series: pl.Series) -> list[pl.Series] | None:
+        qtype = question.type
+        if qtype is QuestionType.MULTIPLE:
+            lists = series.list.eval(pl.element().filter(pl.element().is_not_null()))
+            items = lists.explode().drop_nulls()
+            if items.len() and not items.is_in(list(question.choice_codes)).all():
+                return None
+            answered = lists.list.len() > 0
+            return [pl.select(pl.when(answered).then(lists.list.contains(code)))
+                    .to_series().alias(column_name(question.code, code)) for code in question.choice_codes]
+        if qtype is QuestionType.GRID:
+            codes = [c.code for c in question.columns]
+            target = _index_dtype(len(codes))
+            columns = []
+            for row in question.rows:
+                cells = series.struct.field(row.code)
+                cells = pl.select(pl.when(cells != "").then(cells)).to_series()
+                if not cells.drop_nulls().is_in(codes).all():
+                    return None
+                columns.append(cells.replace_strict({c: i for i, c in enumerate(codes)}, default=None,
+                                                    return_dtype=target).alias(column_name(question.code, row.code)))
+            return columns
+        if qtype.is_choice:
+            codes = list(question.choice_codes)
+            values = pl.select(pl.when(series != "").then(series)).to_series()
+            if not values.drop_nulls().is_in(codes).all():
+                return None
+            return [values.replace_strict({c: i for i, c in enumerate(codes)}, default=None,
+                                          return_dtype=_index_dtype(len(codes))).alias(question.code)]
+        if qtype in (QuestionType.SCALE, QuestionType.NUMBER):
+            values = series.drop_nulls()
+            if not values.is_finite().all():
+                return None
+            if qtype is QuestionType.NUMBER:
+                return [series.alias(question.code)]
+            if not ((values.round(0) == values) & (values >= question.min) & (values <= question.max)).all():
+                return None
+            return [series.cast(pl.Int32).alias(question.code)]
+        stripped = series.str.strip_chars()
+        texts = pl.select(pl.when(stripped != "").then(stripped)).to_series().alias(question.code)
+        if question.code in self.presence_only:
+            return [texts.is_not_null().alias(question.code)]
+        return [texts]
+
+    # -- by record (the reference decoder, for its exact errors)
+    def _decode_by_record(self, texts: pl.Series, first_number: int) -> pl.DataFrame:
+        records = []
+        for number, text in enumerate(texts, start=first_number):
+            try:
+                records.append({"answers": json.loads(text)})
+            except ValueError:
+                raise AnalysisError(f"réponse n° {number} : réponses illisibles (JSON invalide)") from None
+        frame = _records_frame(self.questionnaire, records, first_number=first_number)[0]
+        if self.presence_only:
+            frame = frame.with_columns(pl.col(code).is_not_null() for code in self.presence_only)
+        return frame
 
 
 def _column_dtype(question: Question) -> pl.DataType:
@@ -313,3 +537,35 @@ def _convert_column(question: Question, name: str, series: pl.Series) -> pl.Seri
         raise AnalysisError(f"colonne {name} : du texte ou des booléens sont attendus (reçu {dtype})")
     stripped = series.str.strip_chars()
     return pl.select(pl.when(stripped != "").then(stripped)).to_series().alias(name)
+
+
+def decode_texts(answers: Sequence[str | None] | pl.Series, codes: Sequence[str]) -> dict[str, list[str | None]]:
+    """The answers to the questions ``codes`` in stored JSON texts, as they are: a string per response
+    when the answer is a string, else None (a number, a list or no answer is not a text).
+
+    By column (polars), except for a chunk where a regular expression sees a non-string value for
+    one of ``codes``, which polars would turn into its text: that chunk is read by ``json.loads``.
+    """
+    texts = answers if isinstance(answers, pl.Series) else pl.Series("answers", answers, dtype=pl.String)
+    texts = texts.cast(pl.String).fill_null("{}")
+    if not codes:
+        return {}
+    odd = rf'\A\s*[^\s{{]|"(?:{_alternation(codes)})"\s*:\s*[^\s"n]'
+    if texts.len() and not texts.str.contains(odd).any():
+        try:
+            decoded = texts.str.json_decode(pl.Struct(dict.fromkeys(codes, pl.String))).struct.unnest()
+            return {code: decoded.get_column(code).to_list() for code in codes}
+        except (pl.exceptions.PolarsError, ValueError):
+            pass
+    values: dict[str, list[str | None]] = {code: [] for code in codes}
+    for text in texts:
+        try:
+            answers_of_one = json.loads(text)
+        except ValueError:
+            answers_of_one = None
+        if not isinstance(answers_of_one, dict):
+            answers_of_one = {}
+        for code in codes:
+            value = answers_of_one.get(code)
+            values[code].append(value if isinstance(value, str) else None)
+    return values

@@ -37,7 +37,8 @@ from bilan.comments import (
 from bilan.french import NBSP
 from bilan.questionnaire.schema import QuestionType
 from bilan.roster.models import Referent, School
-from bilan.surveys.models import Response, ResponseStatus
+from bilan.surveys.answer_store import answers_fingerprint_rows, text_answers
+from bilan.surveys.models import Response
 
 BUILTIN_DIR = Path(__file__).with_name("builtin")
 QUOTES_PER_THEME = 2
@@ -227,14 +228,8 @@ def _free_code(campaign, wanted: str) -> str:
 
 def comments_of(campaign, question_code: str) -> list[Comment]:
     """Non-empty answers to a free-text question, as engine comments identified by response id."""
-    rows = (Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-            .order_by("id").values_list("id", "answers"))
-    comments = []
-    for response_id, answers in rows:
-        text = (answers or {}).get(question_code)
-        if isinstance(text, str) and text.strip():
-            comments.append(Comment(response_id, text.strip()))
-    return comments
+    return [Comment(response_id, text.strip())
+            for response_id, text in text_answers(campaign, [question_code])[question_code]]
 
 
 def _roster(academie_id: int) -> tuple[list[Person], list[str]]:
@@ -285,9 +280,7 @@ def _fingerprint(campaign) -> str:
     parts = [
         CACHE_VERSION,
         # Answers themselves, not only the revision: an edit that forgets to bump it still counts.
-        hashlib.sha256(json.dumps(list(Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-                                       .order_by("id").values_list("id", "revision", "answers")),
-                                  sort_keys=True, default=str).encode()).hexdigest(),
+        _answers_digest(campaign),
         [(r.code, r.label, r.description, r.keywords, r.examples, r.question_codes, r.merged_into, r.position)
          for r in themes_of(campaign).order_by("code")],
         list(ThemeDecision.objects.filter(response__campaign=campaign).order_by("id")
@@ -295,6 +288,13 @@ def _fingerprint(campaign) -> str:
         _roster_signature(campaign.academie_id),
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
+
+
+def _answers_digest(campaign) -> str:
+    digest = hashlib.sha256()
+    for row in answers_fingerprint_rows(campaign):
+        digest.update(json.dumps(row).encode())
+    return digest.hexdigest()
 
 
 def automatic_pass(campaign, *, embedder=None) -> dict[str, dict]:

@@ -19,6 +19,7 @@ from bilan.reports.models import Action, ActionStatus, ReportAddition, ReportEdi
 from bilan.reports.renderers import FORMATS, render
 from bilan.results.charts import chart_alt_text, chart_svg
 from bilan.results.services import campaign_results
+from bilan.surveys.answer_store import text_answers
 from bilan.surveys.models import Campaign, Invitation, Response, ResponseStatus
 
 
@@ -54,16 +55,7 @@ def _mention_questions(questionnaire_code: str) -> set[str]:
 
 
 def free_texts(campaign: Campaign, codes: set[str]) -> dict[str, list[str]]:
-    texts: dict[str, list[str]] = {code: [] for code in codes}
-    if not codes:
-        return texts
-    for answers in Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED) \
-            .values_list("answers", flat=True).iterator():
-        for code in codes:
-            value = answers.get(code)
-            if isinstance(value, str) and value.strip():
-                texts[code].append(value)
-    return texts
+    return {code: [text for _, text in found] for code, found in text_answers(campaign, sorted(codes)).items()}
 
 
 def comment_digests(campaign: Campaign) -> dict:

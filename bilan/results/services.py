@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 
 from django.conf import settings
+from django.core.cache import cache
+from django.db.models import Count, Max, Sum
 
-from bilan.analysis import AnswerTable, CampaignResults, analyse
+from bilan.analysis import CampaignResults, analyse
 from bilan.analysis.withholding import withhold_small_bases
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
+from bilan.surveys.answer_store import load_table
 from bilan.surveys.models import Campaign, Response, ResponseStatus
-
-
-def submitted_records(campaign: Campaign, *, school_type: str | None = None,
-                      departement: str | None = None) -> list[dict]:
-    responses = Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED)
-    if school_type:
-        responses = responses.filter(school_type=school_type)
-    if departement:
-        responses = responses.filter(departement_code=departement)
-    return [
-        {"answers": answers, "school_type": st, "departement_code": dep}
-        for answers, st, dep in responses.values_list("answers", "school_type", "departement_code").iterator()
-    ]
 
 
 def roster_counts(campaign: Campaign, *, school_type: str | None = None,
@@ -37,18 +28,47 @@ def roster_counts(campaign: Campaign, *, school_type: str | None = None,
     return dict(Counter(invitations.values_list("school_type", "departement_code")))
 
 
+def answers_revision(campaign: Campaign | None) -> tuple:
+    """What the results of ``campaign`` depend on, in one cheap query each: its sent answers (how many, the
+    newest, the edits after sending) and its invitations (the response rates). Any change to either
+    changes this."""
+    if campaign is None:
+        return ()
+    sent = Response.objects.filter(campaign=campaign, status=ResponseStatus.SUBMITTED).aggregate(
+        count=Count("id"), newest=Max("id"), edits=Sum("revision"))
+    invited = campaign.invitations.aggregate(count=Count("id"), newest=Max("id"))
+    return (campaign.pk, campaign.questionnaire_id, sent["count"], sent["newest"], sent["edits"],
+            invited["count"], invited["newest"])
+
+
 def campaign_results(campaign: Campaign, *, school_type: str | None = None, departement: str | None = None,
                      with_previous: bool = True) -> CampaignResults:
-    """Every question's results, optionally restricted to one stratum, with last year beside."""
+    """Every question's results, optionally restricted to one stratum, with last year beside.
+
+    Kept in the cache (each process's) under the revision of the answers and invitations of the
+    campaign and of last year's (:func:`answers_revision`): a results page read again, by anyone,
+    costs a few aggregate queries until an answer arrives or changes."""
+    previous = campaign.previous if with_previous and campaign.previous_id else None
+    key = "bilan-results:" + hashlib.sha256(repr((
+        answers_revision(campaign), answers_revision(previous), school_type, departement, with_previous,
+        settings.BILAN_SMALL_CELL_THRESHOLD)).encode()).hexdigest()
+    results = cache.get(key)
+    if results is None:
+        results = _compute_results(campaign, school_type=school_type, departement=departement,
+                                   with_previous=with_previous)
+        cache.set(key, results, timeout=settings.BILAN_RESULTS_CACHE_SECONDS)
+    return results
+
+
+def _compute_results(campaign: Campaign, *, school_type: str | None, departement: str | None,
+                     with_previous: bool) -> CampaignResults:
     schema = campaign.questionnaire.schema
-    table = AnswerTable.from_records(schema, submitted_records(campaign, school_type=school_type,
-                                                               departement=departement))
+    table = load_table(campaign, school_type=school_type, departement=departement)
     previous_table = previous_schema = None
     if with_previous and campaign.previous_id:
         previous = campaign.previous
         previous_schema = previous.questionnaire.schema
-        previous_table = AnswerTable.from_records(
-            previous_schema, submitted_records(previous, school_type=school_type, departement=departement))
+        previous_table = load_table(previous, school_type=school_type, departement=departement)
     roster = roster_counts(campaign, school_type=school_type, departement=departement)
     return analyse(schema, table, roster=roster or None, previous=previous_table,
                    previous_questionnaire=previous_schema,

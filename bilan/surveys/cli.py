@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -21,17 +22,28 @@ def campaign_by_slug(slug: str, *related: str) -> Campaign:
     return found
 
 
-def write_output(command: BaseCommand, data: bytes, *, out: str | None, filename: str, text: bool,
+def write_output(command: BaseCommand, data: bytes | Iterable[bytes], *, out: str | None, filename: str, text: bool,
                  written: str) -> None:
     """Write to ``out``, or to standard output when the format is text; a binary format needs ``--out``.
 
+    ``data`` may come in pieces (a streamed export): each is written as it comes, into ``out``'s
+    neighbour ``….part``, renamed at the end so that a failed export leaves no truncated file.
     ``written`` names what was written, for the line on standard error (« Réponses »).
     """
+    pieces = [data] if isinstance(data, bytes) else data
     if out:
-        Path(out).write_bytes(data)
+        partial = Path(f"{out}.part")
+        try:
+            with partial.open("wb") as target:
+                for piece in pieces:
+                    target.write(piece)
+            partial.replace(out)
+        finally:
+            partial.unlink(missing_ok=True)
         command.stderr.write(f"{written} écrits dans {out}")
     elif text:
-        sys.stdout.buffer.write(data)
+        for piece in pieces:
+            sys.stdout.buffer.write(piece)
         sys.stdout.flush()
     else:
         raise CommandError(french_spacing(f"ce format est binaire : précisez --out {filename}"))

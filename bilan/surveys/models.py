@@ -202,7 +202,9 @@ class Response(models.Model):
 
     class Meta:
         verbose_name = "réponse"
-        indexes = [models.Index(fields=["campaign", "status"])]
+        # The answer store reads a campaign's sent answers by chunks in id order (answer_store.py):
+        # with the id in the index, each chunk is a range of it, whatever the planner's statistics.
+        indexes = [models.Index(fields=["campaign", "status", "id"], name="response_campaign_status_id")]
 
     def __str__(self):
         return f"Réponse {self.pk} ({self.campaign.slug})"

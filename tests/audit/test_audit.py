@@ -122,6 +122,11 @@ def test_the_import_commands_are_recorded_with_the_system_account(personas, tmp_
     assert entry.user is None and entry.username.startswith("commande bilan (")
     assert entry.academie.code == "poitiers" and "« reponses.csv » (1 réponses)" in entry.target
 
+    out = tmp_path / "reponses.csv"
+    call_command("export", "answers", SLUG, "--format", "csv", "--out", str(out))
+    entry = only_entry(Action.EXPORT)
+    assert entry.username.startswith("commande bilan (") and entry.target == f"réponses {SLUG} (csv)"
+
     roster = tmp_path / "referentiel.xlsx"
     roster.write_bytes(xlsx(Scenario().rows))
     call_command("import", "roster", str(roster), "--academie", "poitiers", "--school-year", "2024-2025")

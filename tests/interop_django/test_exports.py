@@ -33,6 +33,12 @@ def answered(enquete_campaign, data_dir, schools):
     return enquete_campaign
 
 
+def _body(response) -> bytes:
+    """The downloaded file: the answers' exports are streamed as they are read from the database."""
+    assert response.streaming and response["Cache-Control"] == "private, no-store"
+    return b"".join(response.streaming_content)
+
+
 def _user(name, academie, role):
     user = get_user_model().objects.create_user(username=name, password="motdepasse-test-1")
     if role:
@@ -145,11 +151,11 @@ def test_pilots_get_personal_data_and_readers_no_individual_answers(answered, cl
     client.force_login(pilot)
     response = client.get(url)
     assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
-    header = next(openpyxl.load_workbook(io.BytesIO(response.content))["Réponses"].iter_rows(values_only=True))
+    header = next(openpyxl.load_workbook(io.BytesIO(_body(response)))["Réponses"].iter_rows(values_only=True))
     assert {"nom", "prénom", "courriel", "UAI"} <= set(header)
-    text = client.get("/campagnes/enquete-2023/reponses/export.csv").content.decode("utf-8-sig")
+    text = _body(client.get("/campagnes/enquete-2023/reponses/export.csv")).decode("utf-8-sig")
     assert "anais.leger@ac-poitiers.fr" in text and "Léger" in text
-    text = client.get("/campagnes/enquete-2023/reponses/export.csv?personnel=0").content.decode("utf-8-sig")
+    text = _body(client.get("/campagnes/enquete-2023/reponses/export.csv?personnel=0")).decode("utf-8-sig")
     assert "anais.leger@ac-poitiers.fr" not in text and "Léger" not in text and "Collège Camus" not in text
     assert "Élèves ravis" in text
     # A row is one person's answers: readers have the aggregated results' exports only.
@@ -163,9 +169,10 @@ def test_an_anonymous_campaign_never_exports_personal_data(answered, client):
     type(answered).objects.filter(pk=answered.pk).update(anonymous=True)
     client.force_login(_user("pilote", answered.academie, Role.PILOT))
     response = client.get("/campagnes/enquete-2023/reponses/export.json")
-    document = json.loads(response.content)
+    body = _body(response)
+    document = json.loads(body)
     assert document["personal_data"] is False
-    assert "anais.leger" not in response.content.decode("utf-8")
+    assert "anais.leger" not in body.decode("utf-8")
     with pytest.raises(CommandError) as error:
         run("export", "answers", "enquete-2023", "--personal", "--format", "json")
     assert "anonyme" in str(error.value)

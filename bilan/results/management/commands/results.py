@@ -7,6 +7,8 @@ from bilan.vocabularies import SCHOOL_TYPE_CODES
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks cost half a second at each start and check nothing it uses.
+    requires_system_checks = []
     help = "Écrit les résultats de chaque question d'une campagne (JSON, CSV, XLSX ou ODS)."
 
     def add_arguments(self, parser):

@@ -4,10 +4,12 @@ from django.core.management.base import BaseCommand, CommandError
 
 from bilan.french import NBSP
 from bilan.surveys.cli import campaign_by_slug, write_output
-from bilan.surveys.exports import EXPORT_FORMATS, export_answers, export_codebook
+from bilan.surveys.exports import EXPORT_FORMATS, export_codebook, stream_answers
 
 
 class Command(BaseCommand):
+    # A data command: Django's system checks cost half a second at each start and check nothing it uses.
+    requires_system_checks = []
     help = "Exporte les réponses brutes d'une campagne : bilan export answers CAMPAGNE --format csv|xlsx|ods|json"
 
     def add_arguments(self, parser):
@@ -28,5 +30,10 @@ class Command(BaseCommand):
             format = "csv"
             filename, _mimetype, data = export_codebook(target)
         else:
-            filename, _mimetype, data = export_answers(target, format, personal=personal)
+            download = stream_answers(target, format, personal=personal)
+            filename, data = download.filename, download.pieces
         write_output(self, data, out=out, filename=filename, text=format in ("csv", "json"), written="Réponses")
+        from bilan.audit.services import record_command
+
+        what = "dictionnaire des codes" if codes else "réponses" + (" avec les personnes" if personal else "")
+        record_command("export", academie=target.academie_id, target=f"{what} {target.slug} ({format})")
