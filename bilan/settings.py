@@ -99,24 +99,23 @@ TEMPLATES = [
 # Without DATABASE_URL every command acts on bilan.sqlite3 in the current
 # directory, so commands run from the demo's directory act on the demo.
 DATABASE_URL = env_str("DATABASE_URL", "")
+# SQLite, however it is named: WAL lets the web processes read while the worker writes; IMMEDIATE
+# transactions and a busy timeout make concurrent writers wait their turn instead of failing with
+# « database is locked ».
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
+    "transaction_mode": "IMMEDIATE",
+}
 if DATABASE_URL:
     # Connections kept open between requests (DB_CONN_MAX_AGE seconds), checked before reuse so a
     # connection the server closed meanwhile (restart, idle timeout) is replaced, not an error page.
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 60),
                                                   conn_health_checks=True)}
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+        DATABASES["default"]["OPTIONS"] = {**SQLITE_OPTIONS, **DATABASES["default"].get("OPTIONS", {})}
 else:
-    DATABASES = {
-        "default": {
-            "ENGINE": "django.db.backends.sqlite3",
-            "NAME": Path.cwd() / "bilan.sqlite3",
-            "OPTIONS": {
-                # WAL lets the web process read while the worker writes;
-                # IMMEDIATE transactions avoid "database is locked" upgrades.
-                "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=10000;",
-                "transaction_mode": "IMMEDIATE",
-            },
-        }
-    }
+    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": Path.cwd() / "bilan.sqlite3",
+                             "OPTIONS": dict(SQLITE_OPTIONS)}}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -177,3 +177,15 @@ def test_no_template_needs_unsafe_inline(path):
     assert not re.search(r"\sstyle\s*=", text), "style attribute: use a class of a static stylesheet"
     assert "<style" not in text, "<style> element: use a static stylesheet"
     assert "javascript:" not in text
+
+
+@pytest.mark.parametrize("url", ["", "sqlite:////tmp/bilan-essai.sqlite3"])
+def test_sqlite_waits_for_other_writers_however_it_is_named(url):
+    """WAL, a busy timeout and IMMEDIATE transactions, with or without DATABASE_URL: without them two
+    processes writing at once answered « database is locked » (a 500 page) under load."""
+    environment = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "bilan.settings"}
+    code = ("import django; django.setup(); from django.db import connection; "
+            "print(connection.settings_dict['OPTIONS'].get('transaction_mode'), "
+            "'busy_timeout' in connection.settings_dict['OPTIONS'].get('init_command', ''))")
+    shown = subprocess.run([sys.executable, "-c", code], env=environment, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["IMMEDIATE", "True"]
