@@ -43,8 +43,10 @@ guide: $(VENV)/.installed-test
 	mkdir -p docs/guide-pilote
 	BILAN_SCREENSHOTS=$(CURDIR)/docs/guide-pilote $(BIN)/pytest tests/browser/test_the_year.py -q
 
+# Every benchmark, the long ones (end_to_end, respondents) in their quick form (BENCH_QUICK); bench/_*.py are
+# their shared modules. Full figures: run those two by hand (their docstrings give the command).
 bench: $(VENV)/.installed-test
-	for script in bench/*.py; do $(BIN)/python $$script || exit 1; done
+	for script in bench/[!_]*.py; do BENCH_QUICK=1 $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis
