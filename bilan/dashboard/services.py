@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bilan.commentary.tasks import prepare_comments_pass_later
 from bilan.french import NBSP, fr_datetime, guillemets
 from bilan.outreach.models import MailKind, MailTemplate, OutgoingMail, ReminderPolicy
 from bilan.reports.models import Action, ReportVersion
@@ -280,6 +281,9 @@ def change_state(campaign: Campaign, action: str, *, closes_at: datetime | None 
         campaign.closes_at = now
     campaign.state = transition.target
     campaign.save(update_fields=["state", "closes_at"])
+    if action == "close":
+        # Its answers are final: the worker groups its comments now, for the pages that read them next.
+        transaction.on_commit(lambda: prepare_comments_pass_later(campaign=campaign))
     return campaign
 
 

@@ -53,6 +53,7 @@ from bilan.roster.models import Academie, Departement, School, SchoolType
 from bilan.surveys.bulk import insert_rows
 from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
 from bilan.surveys.services import register_questionnaire
+from bilan.surveys.signals import answers_imported
 from bilan.uai import normalise_uai
 from bilan.vocabularies import school_type_code, school_type_label
 
@@ -342,6 +343,9 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
         replaced = _store_answers(plan, kept, strata, replace=replace, append=append)
         if dry_run:
             transaction.set_rollback(True)
+        else:
+            # Once written for good: the comments pass is prepared by the worker (bilan.commentary.tasks).
+            transaction.on_commit(lambda: answers_imported.send(sender=Response, campaign=campaign))
     return AnswersImport(campaign, parsed.format, len(parsed.rows), len(kept), skipped, replaced,
                          [french_spacing(n) for n in notes], dry_run)
 

@@ -5,6 +5,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import ValidationError
+from django_tasks_db.models import DBTaskResult
 
 from bilan.dashboard import services
 from bilan.outreach.models import MailKind, MailTemplate, OutgoingMail, ReminderPolicy
@@ -202,7 +203,7 @@ def test_an_archived_campaign_keeps_its_settings(academie, last_year):
 NOW = OPENS + timedelta(days=2)
 
 
-def test_the_year_open_extend_close_archive(academie):
+def test_the_year_open_extend_close_archive(academie, django_capture_on_commit_callbacks):
     campaign = create(academie)
     assert [t.code for t in services.allowed_transitions(campaign)] == ["open"]
     campaign = services.change_state(campaign, "open", now=NOW)
@@ -211,7 +212,11 @@ def test_the_year_open_extend_close_archive(academie):
     later = CLOSES + timedelta(days=7)
     campaign = services.change_state(campaign, "extend", closes_at=later, now=NOW)
     assert campaign.state == CampaignState.OPEN and campaign.closes_at == later
-    campaign = services.change_state(campaign, "close", now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        campaign = services.change_state(campaign, "close", now=NOW)
+    # Its answers are final: the worker is asked to group its comments (bilan.commentary.tasks).
+    assert DBTaskResult.objects.filter(task_path="bilan.commentary.tasks.prepare_comments_pass",
+                                       args_kwargs__args=[campaign.pk]).count() == 1
     # Closed before its date: the closing date says when answers stopped.
     assert campaign.state == CampaignState.CLOSED and campaign.closes_at == NOW
     assert [t.code for t in services.allowed_transitions(campaign)] == ["archive"]

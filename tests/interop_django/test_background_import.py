@@ -75,6 +75,11 @@ def test_a_file_over_the_threshold_goes_to_the_worker_and_its_page_follows(clien
     assert "data-status-url" not in page  # nothing left to follow
     entry = AuditEntry.objects.get(action="import")
     assert entry.user == pilot and "grand.csv" in entry.target
+    # The same pass of the worker grouped the comments of the new answers (bilan.commentary.tasks).
+    from bilan.commentary.models import DigestCache
+    from bilan.commentary.services import _fingerprint
+
+    assert DigestCache.objects.get(campaign=enquete_campaign).fingerprint == _fingerprint(enquete_campaign)
 
 
 def test_a_file_at_the_threshold_is_imported_at_once(client, enquete_campaign, settings):
