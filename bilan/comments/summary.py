@@ -30,6 +30,10 @@ class ThemeSummary:
     quotes: tuple[str, ...]
 
 
+# Candidates pseudonymised at most per quote wanted, before a theme is left with fewer quotes.
+QUOTE_CANDIDATES_PER_QUOTE = 20
+
+
 def summarise(
     codebook: Codebook,
     assignments: Sequence[Assignment],
@@ -91,12 +95,21 @@ def _quotes(
         return (not fits, -_SOURCE_TRUST.get(a.source, 0), -a.confidence, length, str(a.comment_id))
 
     quotes: list[str] = []
-    seen_respondents, seen_texts = set(), set()
+    seen_respondents, seen_texts, seen_raw = set(), set(), set()
+    # Pseudonymising runs a language model on each text (milliseconds each): a theme of 10^4 comments
+    # that all read the same once pseudonymised (« RAS », a number replaced) must not cost minutes.
+    tried = 0
     for assignment in sorted(members, key=preference):
-        if len(quotes) >= count:
+        if len(quotes) >= count or tried >= count * QUOTE_CANDIDATES_PER_QUOTE:
             break
         respondent = lookup(assignment.comment_id)
-        text = pseudonymiser.apply(texts[assignment.comment_id].strip())
+        raw = texts[assignment.comment_id].strip()
+        raw_key = " ".join(raw.lower().split())
+        if (respondent is not None and respondent in seen_respondents) or raw_key in seen_raw:
+            continue  # the same text or the same person again: nothing new to pseudonymise
+        seen_raw.add(raw_key)
+        tried += 1
+        text = pseudonymiser.apply(raw)
         key = " ".join(text.lower().split())
         if (respondent is not None and respondent in seen_respondents) or key in seen_texts:
             continue

@@ -42,3 +42,37 @@ def test_quotes_are_pseudonymised_and_from_different_respondents():
 def test_respondent_of_may_be_a_function():
     rows = summarise(BOOK, ASSIGNMENTS, COMMENTS, lambda cid: "same", pseudonymiser=Pseudonymiser(use_ner=False))
     assert {s.code: s.respondents for s in rows} == {"wifi": 1, "ia": 1, "pix": 0}
+
+
+class CountingPseudonymiser:
+    """Pseudonymises like the real one when names are its only finding: every « n° 123 » becomes the same."""
+
+    def __init__(self):
+        self.calls = 0
+
+    def apply(self, text: str) -> str:
+        import re
+
+        self.calls += 1
+        return re.sub(r"n° \d+", "n° [numéro]", text)
+
+
+def test_a_theme_of_texts_that_read_the_same_once_pseudonymised_stops_looking_for_quotes():
+    comments = [Comment(i, f"Le réseau tombe en salle n° {i}, merci de regarder.") for i in range(1, 2001)]
+    assignments = [Assignment(c.id, "wifi", 0.9, "keyword") for c in comments]
+    pseudonymiser = CountingPseudonymiser()
+    wifi = next(s for s in summarise(BOOK, assignments, comments, lambda cid: cid, pseudonymiser=pseudonymiser,
+                                     quotes_per_theme=2) if s.code == "wifi")
+    assert wifi.quotes == ("Le réseau tombe en salle n° [numéro], merci de regarder.",)
+    from bilan.comments.summary import QUOTE_CANDIDATES_PER_QUOTE
+
+    assert pseudonymiser.calls == 2 * QUOTE_CANDIDATES_PER_QUOTE  # the cap, not the 2 000 comments
+
+
+def test_the_same_text_twice_is_pseudonymised_once():
+    comments = [Comment(1, "Plus de wifi."), Comment(2, "plus  de WIFI."), Comment(3, "Le wifi, encore le wifi.")]
+    assignments = [Assignment(c.id, "wifi", 0.9, "keyword") for c in comments]
+    pseudonymiser = CountingPseudonymiser()
+    wifi = next(s for s in summarise(BOOK, assignments, comments, lambda cid: cid, pseudonymiser=pseudonymiser,
+                                     quotes_per_theme=2) if s.code == "wifi")
+    assert len(wifi.quotes) == 2 and pseudonymiser.calls == 2
