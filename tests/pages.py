@@ -16,6 +16,13 @@ def page_text(user, url) -> str:
     return htmllib.unescape(response.content.decode())
 
 
+def response_bytes(response) -> bytes:
+    """The whole body of a response, streamed (the answers' exports) or not."""
+    if getattr(response, "streaming", False):
+        return b"".join(response.streaming_content)
+    return response.content
+
+
 def logged_in_page(new_page, live_server, user):
     """A fresh Chromium page (``new_page`` fixture) with ``user``'s session on the live server."""
     client = Client()

@@ -33,6 +33,7 @@ from bilan.roster.models import Academie, Referent, School
 from bilan.roster.services import import_roster
 from bilan.surveys.models import Campaign, CampaignState, QuestionnaireVersion, Response, ResponseStatus
 from bilan.uai import make_uai
+from tests.pages import response_bytes
 
 pytestmark = pytest.mark.django_db
 
@@ -148,15 +149,8 @@ def _get(client, name, *args, status=200):
     return response
 
 
-def _bytes(response) -> bytes:
-    """The whole body, streamed (the answers exports) or not."""
-    if getattr(response, "streaming", False):
-        return b"".join(response.streaming_content)
-    return response.content
-
-
 def _body(response) -> str:
-    return _bytes(response).decode("utf-8", errors="replace")
+    return response_bytes(response).decode("utf-8", errors="replace")
 
 
 def _xlsx_text(content: bytes) -> str:
@@ -249,7 +243,7 @@ def test_limoges_pilot_runs_the_year_and_sees_nothing_of_poitiers(world):
 
     # Answers export and the API.
     pages["answers.csv"] = _body(_get(pilot, "answers:export", SLUG, "csv"))
-    pages["answers.xlsx"] = _xlsx_text(_bytes(_get(pilot, "answers:export", SLUG, "xlsx")))
+    pages["answers.xlsx"] = _xlsx_text(response_bytes(_get(pilot, "answers:export", SLUG, "xlsx")))
     api_results = json.loads(_get(pilot, "api:results", SLUG).content)
     api_participation = json.loads(_get(pilot, "api:participation", SLUG).content)
     pages["api-results"] = json.dumps(api_results, ensure_ascii=False)

@@ -17,6 +17,7 @@ from bilan.core.models import Membership, Role
 from bilan.demo.loader import load_demo
 from bilan.roster.models import Academie
 from tests.accounts.conftest import link_in
+from tests.pages import logged_in_page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -64,11 +65,7 @@ def test_a_pilot_invites_a_reader_who_chooses_a_password(live_server, new_page, 
     Membership.objects.create(user=pilot, academie=Academie.objects.get(code="poitiers"), role=Role.PILOT)
     errors: list[str] = []
 
-    client = Client()
-    client.force_login(pilot)
-    page = watch(new_page(), errors)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page = watch(logged_in_page(new_page, live_server, pilot), errors)
     page.goto(live_server.url + "/academie/poitiers/equipe/")
     assert page.get_by_role("heading", name="Équipe de l’académie de Poitiers").is_visible()
     check(page, "équipe", assert_accessible)
@@ -153,11 +150,7 @@ def test_a_pilot_resets_a_lost_phone_from_the_team_page(live_server, new_page, a
     Membership.objects.create(user=colleague, academie=poitiers, role=Role.READER)
     TOTPDevice.objects.create(user=colleague, name="Téléphone", confirmed=True)
     errors: list[str] = []
-    client = Client()
-    client.force_login(pilot)
-    page = watch(new_page(), errors)
-    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value,
-                               "url": live_server.url}])
+    page = watch(logged_in_page(new_page, live_server, pilot), errors)
     page.goto(live_server.url + "/academie/poitiers/equipe/")
     check(page, "équipe, double authentification", assert_accessible)
     button = page.get_by_role("button", name="Réinitialiser la double authentification de Claude Petit")

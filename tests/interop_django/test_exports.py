@@ -14,6 +14,7 @@ from bilan.core.models import Membership, Role
 from bilan.roster.models import Referent
 from bilan.surveys.models import Invitation, Response, ResponseStatus
 from tests.interop_django.conftest import run
+from tests.pages import response_bytes
 
 NBSP = "\u00a0"
 
@@ -36,7 +37,7 @@ def answered(enquete_campaign, data_dir, schools):
 def _body(response) -> bytes:
     """The downloaded file: the answers' exports are streamed as they are read from the database."""
     assert response.streaming and response["Cache-Control"] == "private, no-store"
-    return b"".join(response.streaming_content)
+    return response_bytes(response)
 
 
 def _user(name, academie, role):
