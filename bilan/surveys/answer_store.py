@@ -28,7 +28,8 @@ from bilan.analysis.table import decode_texts
 from bilan.surveys.models import Campaign, Response, ResponseStatus
 
 TABLE_CHUNK = 10_000
-EXPORT_CHUNK = 2_000
+# Responses per chunk of an export: 2 000 cost 0.4 s of polars overhead per 10^5, 10 000 passed 300 MB.
+EXPORT_CHUNK = 5_000
 ANSWERS_TEXT = "answers_text"
 
 
