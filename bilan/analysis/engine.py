@@ -129,11 +129,25 @@ def _answered_expr(question: Question, table: AnswerTable) -> pl.Expr:
     return pl.col(columns[0]).is_not_null()
 
 
-def _condition_expr(condition: Condition, questionnaire: Questionnaire, table: AnswerTable) -> pl.Expr:
-    """The condition as a boolean expression, mirroring ``Condition.holds`` on stored answers."""
+def _condition_expr(condition: Condition, questionnaire: Questionnaire, table: AnswerTable,
+                    chain: frozenset[str] = frozenset()) -> pl.Expr:
+    """The condition as a boolean expression, mirroring ``Condition.holds`` on the answers the form
+    keeps: an answer to a question that was not itself shown (a stale answer after its own condition
+    stopped holding, possible in imported data) counts as no answer, along the whole chain."""
     target = questionnaire.question(condition.question)
+    shown = None if target.code in chain else _asked_expr(target, questionnaire, table, chain | {target.code})
+    expression = _answer_condition_expr(condition, target, table, shown)
+    if shown is None or condition.operator == "answered":
+        return expression
+    return expression & shown
+
+
+def _answer_condition_expr(condition: Condition, target: Question, table: AnswerTable,
+                           shown: pl.Expr | None) -> pl.Expr:
     operator, value = condition.operator, condition.value
     answered = _answered_expr(target, table)
+    if shown is not None:
+        answered = answered & shown
     if operator == "answered":
         return answered if value else ~answered
     qtype = target.type
@@ -170,10 +184,12 @@ def _condition_expr(condition: Condition, questionnaire: Questionnaire, table: A
     return answered & (column != value).fill_null(True)
 
 
-def _asked_expr(question: Question, questionnaire: Questionnaire, table: AnswerTable) -> pl.Expr | None:
+def _asked_expr(question: Question, questionnaire: Questionnaire, table: AnswerTable,
+                chain: frozenset[str] = frozenset()) -> pl.Expr | None:
+    """Where ``question`` was shown: its conditions, each on an answer to a question itself shown."""
     if not question.conditions:
         return None
-    parts = [_condition_expr(c, questionnaire, table) for c in question.conditions]
+    parts = [_condition_expr(c, questionnaire, table, chain | {question.code}) for c in question.conditions]
     return pl.any_horizontal(parts) if question.conditions_mode == "any" else pl.all_horizontal(parts)
 
 

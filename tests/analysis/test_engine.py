@@ -216,3 +216,36 @@ def test_it_serialises_to_the_documented_json_shape(mini, mini_table):
         "percent_of_asked": pytest.approx(100 / 3), "percent_of_answered": 40.0, "percent_rounded": 33,
         "ci95": None, "percent_of_mentions": None, "weighted_percent": None, "weighted_ci95": None,
         "previous": None}
+
+
+CHAIN_YAML = """
+code: chaine
+version: "1"
+title: Chaîne de conditions
+sections:
+  - code: s
+    title: Partie unique
+    questions:
+      - {code: HELD, type: yesno, text: "Avez-vous tenu des ateliers ?"}
+      - {code: WORKED, type: yesno, text: "Ont-ils fonctionné ?", when: {question: HELD, equals: "yes"}}
+      - {code: AGAIN, type: yesno, text: "Les referiez-vous ?", when: {question: WORKED, equals: "yes"}}
+      - {code: WHY_NOT, type: yesno, text: "Faute de temps ?", when: {question: WORKED, answered: false}}
+"""
+
+
+def test_asked_follows_the_chain_of_conditions():
+    """A stale answer (WORKED kept after HELD turned « no », as imported data may hold) shows nothing:
+    AGAIN depends on WORKED, which was not shown; WHY_NOT (shown when WORKED has no answer) was."""
+    from bilan.questionnaire import parse_questionnaire
+
+    chain = parse_questionnaire(CHAIN_YAML)
+    records = [
+        record(HELD="yes", WORKED="yes", AGAIN="yes"),
+        record(HELD="no", WORKED="yes", AGAIN="yes", WHY_NOT="yes"),  # stale WORKED and AGAIN
+        record(HELD="yes", WORKED="no"),
+    ]
+    results = analyse(chain, AnswerTable.from_records(chain, records))
+    again, why_not = results.question("AGAIN"), results.question("WHY_NOT")
+    assert (again.base.asked, again.base.answered) == (1, 1)
+    assert why_not.base.asked == 1  # the second respondent: WORKED was not shown, so it has no answer
+    assert results.question("WORKED").base.asked == 2
