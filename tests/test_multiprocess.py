@@ -24,7 +24,6 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
@@ -44,14 +43,6 @@ LINK = re.compile(r"/r/([A-Za-z0-9_-]+)/")
 MESSAGE_ROW = re.compile(r"<bilan-(\d+)\.")
 # A public address in plain http: the pages answer on loopback without HTTPS redirects.
 SITE_URL = "http://bilan.example.org"
-
-
-@pytest.fixture(autouse=True)
-def on_postgresql():
-    if connection.vendor != "postgresql":
-        if os.environ.get("CI"):
-            pytest.fail("ce test demande PostgreSQL : définir DATABASE_URL=postgres://…")
-        pytest.skip("plusieurs processus sur une base : PostgreSQL seulement (DATABASE_URL=postgres://…)")
 
 
 def start_web(env: dict) -> tuple[subprocess.Popen, str]:

@@ -19,6 +19,7 @@ from bilan.core.jobs import JobTimeLimit, Progress, create_job, run_job
 from bilan.core.models import BackgroundJob, JobStatus, Membership, Role
 from bilan.roster.models import Academie
 from bilan.surveys.models import Response
+from tests.interop_django.test_import_page import _login
 
 URL = "/campagnes/enquete-2023/reponses/import/"
 
@@ -30,13 +31,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 def public_site_url(settings):
     # The worker refuses a local SITE_URL when DEBUG is off (tests/test_site_url.py).
     settings.SITE_URL = "https://bilan.example.org"
-
-
-def _pilot(client, campaign, name="pilote-import"):
-    user = get_user_model().objects.create_user(username=name, password="motdepasse-test-1")
-    Membership.objects.create(user=user, academie=campaign.academie, role=Role.PILOT)
-    client.force_login(user)
-    return user
 
 
 def _file(rows: int, bad_line: int | None = None) -> bytes:
@@ -55,7 +49,7 @@ def _upload_and_confirm(client, data):
 
 def test_a_file_over_the_threshold_goes_to_the_worker_and_its_page_follows(client, enquete_campaign, settings):
     settings.BILAN_IMPORT_BACKGROUND_ROWS = 50
-    pilot = _pilot(client, enquete_campaign)
+    pilot = _login(client, enquete_campaign, Role.PILOT)
     confirmed = _upload_and_confirm(client, _file(51))
     job = BackgroundJob.objects.get()
     assert confirmed.status_code == 302 and confirmed["Location"] == reverse("core:job", args=[job.pk])
@@ -84,7 +78,7 @@ def test_a_file_over_the_threshold_goes_to_the_worker_and_its_page_follows(clien
 
 def test_a_file_at_the_threshold_is_imported_at_once(client, enquete_campaign, settings):
     settings.BILAN_IMPORT_BACKGROUND_ROWS = 50
-    _pilot(client, enquete_campaign)
+    _login(client, enquete_campaign, Role.PILOT)
     confirmed = _upload_and_confirm(client, _file(50))
     assert confirmed["Location"] == reverse("results:overview", args=[enquete_campaign.slug])
     assert Response.objects.count() == 50 and not BackgroundJob.objects.exists()
@@ -92,7 +86,7 @@ def test_a_file_at_the_threshold_is_imported_at_once(client, enquete_campaign, s
 
 def test_a_bad_line_fails_the_job_in_french_and_saves_nothing(client, enquete_campaign, settings):
     settings.BILAN_IMPORT_BACKGROUND_ROWS = 10
-    _pilot(client, enquete_campaign)
+    _login(client, enquete_campaign, Role.PILOT)
     _upload_and_confirm(client, _file(30, bad_line=25))
     call_command("worker", max_passes=1, interval=0)
     job = BackgroundJob.objects.get()
@@ -106,7 +100,7 @@ def test_a_bad_line_fails_the_job_in_french_and_saves_nothing(client, enquete_ca
 def test_the_time_limit_stops_the_job_and_nothing_is_saved(client, enquete_campaign, settings):
     settings.BILAN_IMPORT_BACKGROUND_ROWS = 10
     settings.BILAN_JOB_TIME_LIMIT = 0  # every step is over the limit: the first check stops it
-    _pilot(client, enquete_campaign)
+    _login(client, enquete_campaign, Role.PILOT)
     _upload_and_confirm(client, _file(30))
     call_command("worker", max_passes=1, interval=0)
     job = BackgroundJob.objects.get()
@@ -162,7 +156,7 @@ def test_a_job_is_its_academie_pilots_only(client, enquete_campaign):
 
 
 def test_a_job_waiting_past_the_worker_delay_warns(client, enquete_campaign, settings):
-    _pilot(client, enquete_campaign)
+    _login(client, enquete_campaign, Role.PILOT)
     job = create_job(academie=enquete_campaign.academie, user=None, kind="test", title="Essai")
     limit = settings.BILAN_WORKER_STALE_SECONDS
     BackgroundJob.objects.filter(pk=job.pk).update(created_at=timezone.now() - timezone.timedelta(seconds=limit - 5))

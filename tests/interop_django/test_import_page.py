@@ -16,6 +16,7 @@ def _login(client, campaign, role):
     user = get_user_model().objects.create_user(username=f"compte-{role}", password="motdepasse-test-1")
     Membership.objects.create(user=user, academie=campaign.academie, role=role)
     client.force_login(user)
+    return user
 
 
 def _upload(client, name, data):

@@ -30,7 +30,6 @@ from pathlib import Path
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -340,8 +339,6 @@ def test_the_worker_command_sends_what_the_page_queued_and_the_counts_move_to_se
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_process_sends_the_queued_invitations_and_reports_its_heartbeat(smtp):
-    if connection.vendor != "postgresql":
-        pytest.fail("ce test demande PostgreSQL : définir DATABASE_URL=postgres://…")
     campaign = make_campaign(build_roster(12))
     client = client_for(member("pilote", campaign.academie, Role.PILOT))
     assert post_invite(client, campaign, 12).status_code == 302

@@ -22,12 +22,6 @@ BILAN = str(Path(sys.executable).with_name("bilan"))
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture(autouse=True)
-def on_postgresql():
-    if connection.vendor != "postgresql":
-        pytest.fail("ces tests demandent PostgreSQL : définir DATABASE_URL=postgres://…")
-
-
 def process_env(smtp) -> dict:
     settings = connection.settings_dict
     url = (f"postgres://{settings['USER']}:{settings['PASSWORD']}@{settings['HOST'] or '127.0.0.1'}:"

@@ -27,11 +27,10 @@ def _run_background_jobs_beside() -> None:
     import threading
     import time
 
-    from django_tasks_db.management.commands.db_worker import Worker
+    from bilan.outreach.tasks import task_runner
 
     def loop():
-        worker = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                        max_tasks=None, worker_id="demo", excluded_queue_names=[])
+        worker = task_runner("demo")
         while True:
             try:
                 worker.run()  # every job waiting now, then back here

@@ -30,10 +30,9 @@ class Command(BaseCommand):
         parser.add_argument("--max-passes", type=int, default=None, help="s'arrêter après ce nombre de passages")
 
     def handle(self, *args, interval, batch_size, lease, worker_id, max_passes, parallel, **options):
-        from django_tasks_db.management.commands.db_worker import Worker
-
         from bilan.core.checks import require_site_url
         from bilan.outreach.services import plan_due, record_heartbeat, send_due
+        from bilan.outreach.tasks import task_runner
 
         require_site_url(self)  # the reminders it plans and sends carry links built on SITE_URL
         worker_id = worker_id or get_random_string(24)
@@ -44,8 +43,7 @@ class Command(BaseCommand):
 
         signal.signal(signal.SIGINT, stop)
         signal.signal(signal.SIGTERM, stop)
-        tasks = Worker(queue_names=["*"], interval=0, batch=True, backend_name="default", startup_delay=False,
-                       max_tasks=None, worker_id=worker_id, excluded_queue_names=[])
+        tasks = task_runner(worker_id)
         passes = 0
         purging = apps.is_installed("bilan.retention")
         while running["on"]:
