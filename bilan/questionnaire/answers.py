@@ -58,7 +58,7 @@ def clean_value(question: Question, value: Any) -> Any:
                 raise ValueError(f"ligne « {row} » inconnue")
             if _is_empty(column):
                 continue
-            if column not in columns:
+            if not isinstance(column, str) or column not in columns:  # a list there is no column either
                 raise ValueError(f"ligne « {row} » : colonne « {column} » inconnue")
             cleaned[row] = column
         return {row.code: cleaned[row.code] for row in question.rows if row.code in cleaned}

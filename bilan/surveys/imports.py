@@ -334,10 +334,7 @@ def import_answers(plan: AnswersPlan, *, strict: bool = True, include_incomplete
         raise InteropError("aucune réponse à importer : aucune ligne ne répond à une question du questionnaire",
                            line=parsed.header_line)
     notes.extend(_other_notes(schema, kept))
-    hidden = sum(len(r.hidden) for r in kept)
-    if hidden:
-        notes.append(f"{hidden} réponse(s) à des questions que les conditions du questionnaire masquent, "
-                     "non reprises")
+    notes.extend(_hidden_notes(kept))
     report("Enregistrement des réponses", 0, len(kept))
     with transaction.atomic():
         replaced = _store_answers(plan, kept, strata, replace=replace, append=append)
@@ -383,6 +380,19 @@ def _store_answers(plan: AnswersPlan, kept: list[ImportedRecord], strata: _Strat
          "", submitted_on(record.submitted_at), 0, None)
         for record in kept))
     return replaced
+
+
+def _hidden_notes(records: list[ImportedRecord], shown: int = 5) -> list[str]:
+    """Answers left out because the questionnaire's conditions hide their question (its own condition, or a
+    question it depends on that was itself hidden), each line named with its questions (the first few)."""
+    lines = [(r.line, list(dict.fromkeys(key.split(".")[0] for key in r.hidden))) for r in records if r.hidden]
+    if not lines:
+        return []
+    hidden = sum(len(r.hidden) for r in records)
+    named = " ; ".join(f"ligne {line} : {', '.join(codes)}" for line, codes in lines[:shown])
+    more = f" ; et {len(lines) - shown} autre(s) ligne(s)" if len(lines) > shown else ""
+    return [f"{hidden} réponse(s) à des questions que les conditions du questionnaire masquent, non reprises "
+            f"({named}{more})"]
 
 
 def _other_notes(schema: Questionnaire, records: list[ImportedRecord]) -> list[str]:
