@@ -7,7 +7,7 @@ BIN := $(VENV)/bin
 DEMO_DIR ?= bilan-demo
 ADDR ?= 127.0.0.1:8000
 
-.PHONY: demo test lint guide install install-test check-python bench clean
+.PHONY: demo test lint guide install install-test check-python bench mutation clean
 
 check-python:
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "Bilan demande Python 3.11 ou plus récent (trouvé : " + sys.version.split()[0] + ")")'
@@ -47,6 +47,15 @@ guide: $(VENV)/.installed-test
 # their shared modules. Full figures: run those two by hand (their docstrings give the command).
 bench: $(VENV)/.installed-test
 	for script in bench/[!_]*.py; do BENCH_QUICK=1 $(BIN)/python $$script || exit 1; done
+
+# Mutation testing of the pure statistics modules against their own tests (slow: not part of `make test`);
+# docs/methodology.md gives the figures; each fails under 90 % killed (make -k mutation runs all three).
+# MUTATION_ARGS='--sample 40 --seed 1' runs a sample.
+mutation: $(VENV)/.installed-test
+	$(BIN)/python tools/mutation.py bilan/analysis/stats.py 'tests/analysis/test_stats*.py' \
+		tests/analysis/test_significance.py --fail-under 90 $(MUTATION_ARGS)
+	$(BIN)/python tools/mutation.py bilan/analysis/suppression.py 'tests/analysis/test_suppression*.py' --fail-under 90 $(MUTATION_ARGS)
+	$(BIN)/python tools/mutation.py bilan/questionnaire/answers.py 'tests/questionnaire/test_answers*.py' --fail-under 90 $(MUTATION_ARGS)
 
 clean:
 	rm -rf $(VENV) $(DEMO_DIR) .pytest_cache .hypothesis

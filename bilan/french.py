@@ -103,6 +103,11 @@ def plural(count: float, singular: str, plural_form: str | None = None, *, decim
     return f"{fr_number(count, decimals)}{NBSP}{word}"
 
 
+def enumeration(parts: list[str]) -> str:
+    """« a », « a et b », « a, b et c »: a list as a French sentence writes it."""
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1] if parts else ""
+
+
 def ordinal(number: int, *, feminine: bool = False) -> str:
     """« 1er », « 1re » (``feminine``), « 6ᵉ »."""
     if number == 1:

@@ -51,6 +51,9 @@ SCHOOL_TYPE_CODES: tuple[str, ...] = tuple(term.code for term in SCHOOL_TYPES)
 SCHOOL_TYPE_LABELS: dict[str, str] = {term.code: term.label for term in SCHOOL_TYPES}
 # The strata of the analysis: the school types and the unknown one.
 SCHOOL_TYPE_STRATUM_LABELS: dict[str, str] = {**SCHOOL_TYPE_LABELS, UNKNOWN: UNKNOWN_LABEL}
+# The school type whose answers a too small stratum is read with in tables by school type (secret
+# statistique): EREA, adapted vocational schools, with the lycées professionnels. The others, with the smallest.
+SCHOOL_TYPE_NEIGHBOURS: dict[str, str] = {"erea": "lp"}
 
 _SCHOOL_TYPE_BY_CODE = {term.code: term for term in SCHOOL_TYPES}
 

@@ -160,3 +160,40 @@ def test_results_from_the_store_equal_a_naive_count_of_the_stored_answers(store_
     assert {k: v for k, v in results.respondents_by_school_type.items() if v} == dict(by_type)
     by_departement = Counter(departement or UNKNOWN for _, _, departement in stored)
     assert {k: v for k, v in results.respondents_by_departement.items() if v} == dict(by_departement)
+
+
+def _answer_as(campaign, number: int, answers: dict, *, linked: bool = True):
+    from bilan.roster.models import Departement, Referent, School
+    from bilan.surveys.models import Invitation, Response, ResponseStatus
+    from bilan.uai import make_uai
+
+    departement, _ = Departement.objects.get_or_create(academie=campaign.academie, code="86",
+                                                       defaults={"name": "Vienne"})
+    school = School.objects.create(uai=make_uai(860000 + number), name=f"École {number}", type="college",
+                                   departement=departement)
+    referent = Referent.objects.create(first_name="Réf", last_name=f"N{number}", email=f"ref{number}@ac-poitiers.fr")
+    invitation = Invitation.objects.create(campaign=campaign, referent=referent, school=school, school_type="college",
+                                           departement_code="86")
+    Response.objects.create(campaign=campaign, invitation=invitation if linked else None, school_type="college",
+                            departement_code="86", status=ResponseStatus.SUBMITTED, answers=answers)
+    return referent
+
+
+def test_a_named_campaign_table_carries_each_referent_as_respondent_key(store_campaign):
+    from bilan.surveys.answer_store import load_table
+
+    first = _answer_as(store_campaign, 1, {})
+    second = _answer_as(store_campaign, 2, {})
+    _answer_as(store_campaign, 3, {}, linked=False)   # an imported response with no invitation: no key
+    table = load_table(store_campaign)
+    assert sorted(table.respondent_keys.to_list(), key=str) == sorted([first.pk, second.pk, None], key=str)
+
+
+def test_an_anonymous_campaign_table_has_no_respondent_key(store_campaign):
+    from bilan.surveys.answer_store import load_table
+
+    store_campaign.anonymous = True
+    store_campaign.save()
+    _answer_as(store_campaign, 1, {})
+    table = load_table(store_campaign)
+    assert table.n == 1 and table.respondent_keys is None

@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 import polars as pl
 
+from bilan.analysis.protection import TrueTable, protect
 from bilan.analysis.results import (
     Base,
     Breakdown,
@@ -34,15 +35,15 @@ from bilan.analysis.results import (
     ResponseRates,
     WeightingSummary,
 )
+from bilan.analysis.significance import Pairing, can_pair, control_false_discoveries, pair_comparisons
 from bilan.analysis.stats import (
-    SIGNIFICANCE_LEVEL,
     percent,
     percent_rounded,
     two_means_test,
     two_proportion_test,
     wilson_interval,
 )
-from bilan.analysis.suppression import suppress_table, suppress_vector
+from bilan.analysis.suppression import merge_small_strata, suppress_table, suppress_vector
 from bilan.analysis.table import (
     DEPARTEMENT_COLUMN,
     SCHOOL_TYPE_COLUMN,
@@ -51,9 +52,10 @@ from bilan.analysis.table import (
     answer_columns,
     column_name,
 )
-from bilan.analysis.weighting import poststratification
+from bilan.analysis.weighting import normal_interval, poststratification, poststratified_ratio
+from bilan.french import enumeration, plural
 from bilan.questionnaire.schema import Condition, Question, Questionnaire, QuestionType
-from bilan.vocabularies import SCHOOL_TYPE_STRATUM_LABELS, UNKNOWN
+from bilan.vocabularies import SCHOOL_TYPE_NEIGHBOURS, SCHOOL_TYPE_STRATUM_LABELS, UNKNOWN, departement_label
 
 CELL_COLUMN = "_cell"
 DIMENSIONS = ("school_type", "departement_code")
@@ -77,7 +79,12 @@ def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster 
     year's table (answers to ``previous_questionnaire``, by default the same
     questionnaire) or its results; questions and options are matched on their
     codes, on the base ``comparison_base`` of each year (``respondents``,
-    ``asked`` or ``answered``). Breakdown cells under ``small_cell`` answers
+    ``asked`` or ``answered``). Each comparison is tested (pooled two-proportion
+    z-test, or z-test of two means; when both tables carry respondent keys, see
+    :meth:`AnswerTable.with_respondent_keys`, the test for partially overlapping
+    samples over the respondents of both years), then every comparison of the
+    campaign is flagged ``significant`` under a Benjamini–Hochberg false
+    discovery rate of 5 % (:mod:`bilan.analysis.significance`). Breakdown cells under ``small_cell`` answers
     are suppressed (0: no suppression). ``grid_groups`` names groups of grid columns, e.g.
     ``{"RES_KNOWLEDGE": {"known_or_used": ["known", "used"]}}``.
     """
@@ -97,10 +104,12 @@ def analyse(questionnaire: Questionnaire, table: AnswerTable, *, roster: Roster 
         previous_results = previous
     elif previous is not None:
         raise AnalysisError("l'année précédente doit être une table de réponses ou des résultats")
+    pairing = (Pairing(previous_questionnaire or questionnaire, previous)
+               if isinstance(previous, AnswerTable) and can_pair(table, previous) else None)
     cube = _Cube(questionnaire, table)
     return _Builder(questionnaire, table, cube, roster=roster, weights=weights, small_cell=small_cell,
                     grid_groups=grid_groups or {}, previous=previous_results,
-                    comparison_base=comparison_base, breakdowns=breakdowns).build()
+                    comparison_base=comparison_base, breakdowns=breakdowns).build(pairing)
 
 
 def _check_grid_groups(questionnaire: Questionnaire, grid_groups: GridGroups) -> None:
@@ -375,10 +384,13 @@ class _Builder:
         self.weighting = None
         self.weight_vector = None
         self.notes: list[str] = []
+        self.groups = {dim: self._stratum_groups(dim) for dim in DIMENSIONS}
+        self.tables: dict[int, TrueTable] = {}   # the breakdowns' true counts by id(), for the protection
         if weights == "poststrat" and self.roster is not None and self.n:
             self.weighting = poststratification(self._sample_by_cell(), self.roster, SCHOOL_TYPE_STRATUM_LABELS)
             self.weight_vector = np.array([self.weighting.weights.get(self._cell_key(c), 0.0)
                                            for c in range(cube.n_cells)])
+            self.strata_cells = self._strata_cells()
         elif weights == "poststrat" and self.roster is None:
             self.notes.append("pas de référentiel fourni : estimations non pondérées")
 
@@ -387,11 +399,27 @@ class _Builder:
         departements = self.table.departements or (UNKNOWN,)
         return self.table.school_types[st], departements[dep]
 
+    def _strata_cells(self) -> np.ndarray:
+        """Weighting strata × cube cells indicator (cells outside every stratum carry no weight)."""
+        stratum_of = {cell: g for g, group in enumerate(self.weighting.strata) for cell in group}
+        matrix = np.zeros((len(self.weighting.strata), self.cube.n_cells))
+        for c in range(self.cube.n_cells):
+            if self._cell_key(c) in stratum_of:
+                matrix[stratum_of[self._cell_key(c)], c] = 1.0
+        return matrix
+
     def _sample_by_cell(self) -> dict[tuple[str, str], int]:
         return {self._cell_key(c): int(n) for c, n in enumerate(self.respondent_cells) if n}
 
-    def build(self) -> CampaignResults:
+    def build(self, pairing: Pairing | None = None) -> CampaignResults:
         questions = [self._question(q) for q in self.questionnaire.questions]
+        # Significance once every comparison exists: the overlap between years, then one family for the FDR.
+        paired = None
+        if pairing is not None and self.previous is not None:
+            paired = pair_comparisons(questions, self.questionnaire, self.table, pairing,
+                                      basis=self.comparison_base, grid_groups=self.grid_groups,
+                                      asked_expr=_asked_expr, previous_results=self.previous)
+        control_false_discoveries(questions)
         # strict=False: with no response there is no departement level, yet the cube keeps one (empty) column.
         by = {dim: {level: int(n)
                     for level, n in zip(self.levels[dim], self.cube.by_stratum(dim, "respondents"), strict=False)}
@@ -404,7 +432,7 @@ class _Builder:
                 effective_n=w.effective_n,
                 weights={f"{st} × {dep}": weight for (st, dep), weight in sorted(w.weights.items())},
                 notes=w.notes)
-        return CampaignResults(
+        results = CampaignResults(
             questionnaire_code=self.questionnaire.code,
             questionnaire_version=self.questionnaire.version,
             respondents=self.n,
@@ -416,8 +444,11 @@ class _Builder:
             weighting=weighting,
             previous_respondents=self.previous.respondents if self.previous else None,
             previous_questionnaire_version=self.previous.questionnaire_version if self.previous else None,
+            paired_respondents=paired,
             notes=self.notes,
         )
+        self._protect(results)
+        return results
 
     # -- questions
     def _question(self, question: Question) -> QuestionResult:
@@ -495,9 +526,13 @@ class _Builder:
             return
         share = float(self.weight_vector @ per_cell) / weighted_base
         estimate.weighted_percent = 100 * share
-        n_eff = self.weighting.effective_n
-        interval = wilson_interval(share * n_eff, n_eff)
-        estimate.weighted_ci95 = (100 * interval[0], 100 * interval[1]) if interval else None
+        # Design-based interval with the finite-population correction (weighting.poststratified_ratio).
+        respondents = self.strata_cells @ self.respondent_cells
+        counts = self.strata_cells @ per_cell
+        design = poststratified_ratio(self.weighting.stratum_sizes, respondents, respondents, counts, counts)
+        if design is not None:
+            low, high = normal_interval(share, design[1], 0.0, 1.0)
+            estimate.weighted_ci95 = (100 * low, 100 * high)
 
     def _compare(self, estimate: Estimate, previous: Estimate | None, base: Base,
                  previous_bases: Base) -> Comparison | None:
@@ -515,7 +550,7 @@ class _Builder:
             previous_count=previous.count, previous_base=previous_base, previous_percent=previous_percent,
             difference_points=difference,
             z=test[0] if test else None, p_value=test[1] if test else None,
-            significant=bool(test and test[1] < SIGNIFICANCE_LEVEL),
+            significant=False, method="z-pooled",  # q-value and flag: build(), across the campaign
         )
 
     def _grid_row(self, question: Question, row, previous_question: QuestionResult | None) -> GridRow:
@@ -572,6 +607,12 @@ class _Builder:
             weighted_n = float(self.weight_vector @ answered_cells)
             if weighted_n > 0:
                 summary.weighted_mean = float(self.weight_vector @ cube.cells(code, "sum")) / weighted_n
+                strata = self.strata_cells
+                design = poststratified_ratio(self.weighting.stratum_sizes, strata @ self.respondent_cells,
+                                              strata @ answered_cells, strata @ cube.cells(code, "sum"),
+                                              strata @ cube.cells(code, "sumsq"))
+                if design is not None:
+                    summary.weighted_mean_ci95 = normal_interval(summary.weighted_mean, design[1])
         if previous_question is not None and previous_question.numeric is not None:
             prev = previous_question.numeric
             test = None
@@ -581,7 +622,7 @@ class _Builder:
                 previous_n=prev.n, previous_mean=prev.mean,
                 difference=(mean - prev.mean) if mean is not None and prev.mean is not None else None,
                 z=test[0] if test else None, p_value=test[1] if test else None,
-                significant=bool(test and test[1] < SIGNIFICANCE_LEVEL))
+                significant=False, method="z-unpooled")  # q-value and flag: build()
         return summary
 
     def _number_distribution(self, question: Question, values: list[float], base: Base) -> list[Estimate]:
@@ -603,17 +644,48 @@ class _Builder:
         return result
 
     # -- breakdowns
+    def _stratum_groups(self, dimension: str) -> list[list[int]]:
+        """The rows of the breakdowns by ``dimension``: strata, the small ones merged (secret statistique)."""
+        levels = self.levels[dimension]
+        sizes = [int(n) for n in self.cube.by_stratum(dimension, "respondents")][:len(levels)]
+        neighbours = None
+        if dimension == "school_type":
+            position = {level: i for i, level in enumerate(levels)}
+            neighbours = [position.get(SCHOOL_TYPE_NEIGHBOURS.get(level)) for level in levels]
+        groups = merge_small_strata(sizes, self.small_cell, neighbours)
+        label = (lambda code: SCHOOL_TYPE_STRATUM_LABELS.get(code, code)) if dimension == "school_type" \
+            else departement_label
+        table = "type d’établissement" if dimension == "school_type" else "département"
+        for group in groups:
+            if len(group) > 1:
+                named = [f"{label(levels[i])} ({plural(sizes[i], 'répondant·e')})" for i in group]
+                self.notes.append(enumeration(named) + f" : regroupés dans les tableaux "
+                                  f"par {table} (secret statistique : moins de "
+                                  f"{plural(self.small_cell, 'répondant·e')} dans une ligne)")
+        return groups
+
+    def _by_group(self, dimension: str, *key) -> list[int]:
+        values = self.cube.by_stratum(dimension, *key)
+        return [int(sum(values[i] for i in group)) for group in self.groups[dimension]]
+
+    def _group_row(self, dimension: str, g: int, **fields) -> BreakdownRow:
+        members = [self.levels[dimension][i] for i in self.groups[dimension][g]]
+        return BreakdownRow(stratum="+".join(members), members=members, **fields)
+
+    def _base(self, value: int) -> int | None:
+        """A stratum's base in a table of answers, or None under the threshold."""
+        return None if self.small_cell and value < self.small_cell else value
+
     def _breakdown(self, dimension: str, grid_row: str | None, cells: list[tuple[str, tuple]],
                    asked_key: tuple, answered_key: tuple) -> Breakdown:
-        levels = self.levels[dimension]
-        respondents = self.cube.by_stratum(dimension, "respondents")
-        asked = self.cube.by_stratum(dimension, *asked_key)
-        answered = self.cube.by_stratum(dimension, *answered_key)
-        counts = [[int(self.cube.by_stratum(dimension, *key)[s]) for _, key in cells] for s in range(len(levels))]
-        bases = [int(answered[s]) for s in range(len(levels))]
+        respondents = self._by_group(dimension, "respondents")
+        asked = self._by_group(dimension, *asked_key)
+        bases = self._by_group(dimension, *answered_key)
+        counts = [list(column) for column in zip(*[self._by_group(dimension, *key) for _, key in cells],
+                                                 strict=True)] if cells else [[] for _ in bases]
         hidden = suppress_table(counts, bases, self.small_cell)
         rows = []
-        for s, level in enumerate(levels):
+        for s, _ in enumerate(self.groups[dimension]):
             row_cells = []
             for c, (code, _) in enumerate(cells):
                 count = None if hidden[s][c] else counts[s][c]
@@ -622,24 +694,37 @@ class _Builder:
                     percent=percent(count, respondents[s]) if count is not None else None,
                     percent_of_answered=percent(count, bases[s]) if count is not None else None,
                     suppressed=hidden[s][c]))
-            rows.append(BreakdownRow(stratum=level, respondents=int(respondents[s]), asked=int(asked[s]),
-                                     answered=bases[s], suppressed=bases[s] < self.small_cell, cells=row_cells))
-        return Breakdown(dimension=dimension, grid_row=grid_row, rows=rows)
+            rows.append(self._group_row(dimension, s, respondents=respondents[s], asked=self._base(asked[s]),
+                                        answered=self._base(bases[s]), suppressed=self._base(bases[s]) is None,
+                                        cells=row_cells))
+        breakdown = Breakdown(dimension=dimension, grid_row=grid_row, rows=rows)
+        self.tables[id(breakdown)] = TrueTable(counts, bases, asked)
+        return breakdown
 
     def _numeric_breakdown(self, question: Question, dimension: str) -> Breakdown:
         code = question.code
-        levels = self.levels[dimension]
-        respondents = self.cube.by_stratum(dimension, "respondents")
-        asked = self.cube.by_stratum(dimension, code, "asked")
-        answered = [int(v) for v in self.cube.by_stratum(dimension, code, "answered")]
-        sums = self.cube.by_stratum(dimension, code, "sum")
+        respondents = self._by_group(dimension, "respondents")
+        asked = self._by_group(dimension, code, "asked")
+        answered = self._by_group(dimension, code, "answered")
+        sums = self._by_group_float(dimension, code, "sum")
         hidden = suppress_vector(answered, self.small_cell)
-        rows = [BreakdownRow(stratum=level, respondents=int(respondents[s]), asked=int(asked[s]),
-                             answered=answered[s], suppressed=answered[s] < self.small_cell, cells=[],
-                             mean=None if hidden[s] or not answered[s] else float(sums[s] / answered[s]),
-                             mean_suppressed=hidden[s])
-                for s, level in enumerate(levels)]
-        return Breakdown(dimension=dimension, grid_row=None, rows=rows)
+        rows = [self._group_row(dimension, s, respondents=respondents[s], asked=self._base(asked[s]),
+                                answered=self._base(answered[s]), suppressed=self._base(answered[s]) is None,
+                                cells=[], mean=None if hidden[s] or not answered[s] else float(sums[s] / answered[s]),
+                                mean_suppressed=hidden[s])
+                for s, _ in enumerate(self.groups[dimension])]
+        breakdown = Breakdown(dimension=dimension, grid_row=None, rows=rows)
+        self.tables[id(breakdown)] = TrueTable([[] for _ in rows], answered, asked)
+        return breakdown
+
+    def _by_group_float(self, dimension: str, *key) -> list[float]:
+        values = self.cube.by_stratum(dimension, *key)
+        return [float(sum(values[i] for i in group)) for group in self.groups[dimension]]
+
+    # -- protection across every published figure
+    def _protect(self, results: CampaignResults) -> None:
+        if self.small_cell and self.with_breakdowns:
+            protect(self.questionnaire, results, self.tables)
 
     # -- response rates
     def _response_rates(self) -> ResponseRates:
@@ -649,9 +734,8 @@ class _Builder:
         def rate(name: str, keys) -> Rate:
             invited = sum(self.roster.get(k, 0) for k in keys)
             answered = sum(sample.get(k, 0) for k in keys)
-            interval = wilson_interval(answered, invited) if invited and answered <= invited else None
-            return Rate(stratum=name, invited=invited, respondents=answered, percent=percent(answered, invited),
-                        ci95=(100 * interval[0], 100 * interval[1]) if interval else None)
+            # Exact: the whole invited list is known, there is no sampling error to give an interval for.
+            return Rate(stratum=name, invited=invited, respondents=answered, percent=percent(answered, invited))
 
         school_types = _ordered({st for st, _ in cells}, self.table.school_types)
         departements = _ordered({dep for _, dep in cells}, self.table.departements)

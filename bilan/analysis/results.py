@@ -27,8 +27,18 @@ class Comparison:
     previous_percent: float | None
     difference_points: float | None
     z: float | None
-    p_value: float | None
-    significant: bool
+    p_value: float | None                # of this one test
+    significant: bool                    # q_value < 0.05 (Benjamini–Hochberg across the campaign)
+    q_value: float | None = None         # p-value adjusted for the false discovery rate (see engine)
+    method: str = "z-pooled"             # COMPARISON_METHODS: the test that gave ``z`` and ``p_value``
+
+
+# The tests of a year-over-year comparison (docs/methodology.md, « Évolutions »).
+COMPARISON_METHODS = {
+    "z-pooled": "test z de comparaison de deux proportions (variance commune), échantillons indépendants",
+    "z-unpooled": "test z de comparaison de deux moyennes (variances distinctes), échantillons indépendants",
+    "overlap": "test z pour échantillons en partie appariés (Derrick et al.)",
+}
 
 
 @dataclass
@@ -45,7 +55,7 @@ class Estimate:
     ci95: tuple[float, float] | None      # Wilson 95 % interval of ``percent``
     percent_of_mentions: float | None = None   # multiple choice only
     weighted_percent: float | None = None      # post-stratified ``percent``
-    weighted_ci95: tuple[float, float] | None = None
+    weighted_ci95: tuple[float, float] | None = None   # design-based 95 % interval of ``weighted_percent``
     previous: Comparison | None = None
 
 
@@ -77,14 +87,15 @@ class BreakdownCell:
 
 @dataclass
 class BreakdownRow:
-    stratum: str
-    respondents: int
-    asked: int
-    answered: int
-    suppressed: bool                   # the stratum's base is under the threshold
+    stratum: str                       # a stratum's code, or merged strata's codes joined by « + »
+    respondents: int                   # participation: stays public, however small
+    asked: int | None                  # None: under the threshold (secret statistique)
+    answered: int | None               # None: under the threshold, or hidden to protect another row's
+    suppressed: bool                   # the row's base is hidden: so are all its cells
     cells: list[BreakdownCell]
     mean: float | None = None          # scale and number questions
     mean_suppressed: bool = False
+    members: list[str] = field(default_factory=list)   # the strata of the row (several when merged)
 
 
 @dataclass
@@ -92,6 +103,7 @@ class Breakdown:
     dimension: str                     # "school_type" or "departement_code"
     grid_row: str | None
     rows: list[BreakdownRow]
+    notes: list[str] = field(default_factory=list)   # strata merged, cells hidden beyond the small ones
 
 
 @dataclass
@@ -101,7 +113,9 @@ class MeanComparison:
     difference: float | None
     z: float | None
     p_value: float | None
-    significant: bool
+    significant: bool                    # q_value < 0.05, as for :class:`Comparison`
+    q_value: float | None = None
+    method: str = "z-unpooled"
 
 
 @dataclass
@@ -114,6 +128,7 @@ class NumericSummary:
     std: float | None
     distribution: list[Estimate] | None  # scale values, or a number's values when few
     weighted_mean: float | None = None
+    weighted_mean_ci95: tuple[float, float] | None = None   # design-based 95 % interval of ``weighted_mean``
     previous: MeanComparison | None = None
 
 
@@ -151,8 +166,7 @@ class Rate:
     stratum: str
     invited: int
     respondents: int
-    percent: float | None
-    ci95: tuple[float, float] | None
+    percent: float | None          # exact: the whole invited list is known (no interval)
 
 
 @dataclass
@@ -186,6 +200,7 @@ class CampaignResults:
     weighting: WeightingSummary | None = None
     previous_respondents: int | None = None
     previous_questionnaire_version: str | None = None
+    paired_respondents: int | None = None   # answered both years (named campaigns); None when unknown
     notes: list[str] = field(default_factory=list)
     withheld: bool = False   # every figure left out: fewer respondents than the threshold (see withholding)
 

@@ -20,44 +20,49 @@ cases it misses (two hidden blocks joined by a single cell).
 Rows with a zero base are left out of the graph: their cells are known to be
 0 and protect nothing. A table with fewer than two such rows, or fewer than
 two columns, gets primary suppression only: its cells equal the published
-totals anyway. Only exact disclosure is prevented (not bounds), and each
-table is protected on its own.
+totals anyway. A column nobody chose is left visible (its zeros are
+public through its total).
+
+This is the first pass, table by table. It prevents exact disclosure within a
+table, not bounds, nor what linked tables tell together: the engine then runs
+the auditor (:mod:`bilan.analysis.audit`) over every published figure and
+hides more with :func:`widen` where a hidden cell can still be narrowed to an
+interval smaller than the threshold. Strata too small to publish answers for
+are merged beforehand (:func:`merge_small_strata`).
 """
 
 from __future__ import annotations
 
+import heapq
+import math
 from collections.abc import Sequence
 
 
 def suppress_table(counts: Sequence[Sequence[int]], row_bases: Sequence[int], threshold: int) -> list[list[bool]]:
     """Return a mask (True = hidden) of the same shape as ``counts``."""
-    n_rows = len(counts)
-    n_columns = len(counts[0]) if n_rows else 0
-    hidden = [[False] * n_columns for _ in range(n_rows)]
-    if not threshold or threshold <= 0:
+    hidden = [[False] * len(row) for row in counts]
+    if threshold <= 0 or not counts:
         return hidden
-    for r in range(n_rows):
-        row_hidden = row_bases[r] < threshold
-        for c in range(n_columns):
-            if row_hidden or counts[r][c] < threshold:
+    rows = range(len(counts))
+    # A column nobody chose is 0 in every row, and its total says so: hiding its cells protects nothing.
+    live_columns = [c for c in range(len(counts[0])) if any(counts[r][c] for r in rows)]
+    for r in rows:
+        for c in live_columns:
+            if row_bases[r] < threshold or counts[r][c] < threshold:
                 hidden[r][c] = True
-    live_rows = [r for r in range(n_rows) if row_bases[r] > 0]
-    if len(live_rows) < 2 or n_columns < 2:
-        return hidden
-    while True:
-        bridge = _find_bridge(hidden, live_rows, n_columns)
-        if bridge is None:
-            return hidden
-        cells = _cheapest_cycle(counts, hidden, live_rows, n_columns, bridge)
-        if not cells:
-            return hidden
+    live_rows = [r for r in rows if row_bases[r] > 0]
+    while (bridge := _find_bridge(hidden, live_rows, live_columns)) is not None:
+        cells = _cheapest_cycle(counts, hidden, live_rows, live_columns, bridge)
+        if cells is None:   # no cycle can go through it: a single row, or a single live column
+            break
         for r, c in cells:
             hidden[r][c] = True
+    return hidden
 
 
 def suppress_vector(counts: Sequence[int], threshold: int) -> list[bool]:
     """One-dimensional version for per-stratum summaries (e.g. means) with a known total."""
-    hidden = [bool(threshold) and n < threshold for n in counts]
+    hidden = [n < threshold for n in counts]
     live = [i for i, n in enumerate(counts) if n > 0]
     if sum(hidden[i] for i in live) == 1 and len(live) >= 2:
         candidates = [i for i in live if not hidden[i]]
@@ -65,44 +70,37 @@ def suppress_vector(counts: Sequence[int], threshold: int) -> list[bool]:
     return hidden
 
 
-def _components(hidden, live_rows, n_columns, skip=None) -> dict[tuple[str, int], int]:
-    """Connected components of the graph of hidden cells, ignoring edge ``skip``."""
-    adjacency: dict[tuple[str, int], list[tuple[str, int]]] = {}
-    for r in live_rows:
-        for c in range(n_columns):
-            if hidden[r][c] and (r, c) != skip:
-                adjacency.setdefault(("r", r), []).append(("c", c))
-                adjacency.setdefault(("c", c), []).append(("r", r))
-    component: dict[tuple[str, int], int] = {}
-    for start in adjacency:
-        if start in component:
-            continue
-        label = len(component) and max(component.values()) + 1
-        stack = [start]
-        component[start] = label
-        while stack:
-            node = stack.pop()
-            for neighbour in adjacency[node]:
-                if neighbour not in component:
-                    component[neighbour] = label
-                    stack.append(neighbour)
-    return component
+def _reachable(hidden, live_rows, live_columns, start: tuple[str, int], goal: tuple[str, int],
+               skip: tuple[int, int]) -> bool:
+    """Whether ``goal`` can be reached from ``start`` along hidden cells (rows and columns as nodes),
+    without the cell ``skip``."""
+    seen, stack = {start}, [start]
+    while stack:
+        kind, index = stack.pop()
+        if (kind, index) == goal:
+            return True
+        if kind == "r":
+            neighbours = [("c", c) for c in live_columns if hidden[index][c] and (index, c) != skip]
+        else:
+            neighbours = [("r", r) for r in live_rows if hidden[r][index] and (r, index) != skip]
+        for neighbour in neighbours:
+            if neighbour not in seen:
+                seen.add(neighbour)
+                stack.append(neighbour)
+    return False
 
 
-def _find_bridge(hidden, live_rows, n_columns) -> tuple[int, int] | None:
+def _find_bridge(hidden, live_rows, live_columns) -> tuple[int, int] | None:
+    """A hidden cell on no cycle of hidden cells (the totals give it back), or None."""
     for r in live_rows:
-        for c in range(n_columns):
-            if not hidden[r][c]:
-                continue
-            component = _components(hidden, live_rows, n_columns, skip=(r, c))
-            row_side, column_side = component.get(("r", r)), component.get(("c", c))
-            if row_side is None or column_side is None or row_side != column_side:
+        for c in live_columns:
+            if hidden[r][c] and not _reachable(hidden, live_rows, live_columns, ("r", r), ("c", c), (r, c)):
                 return r, c
     return None
 
 
-def _cheapest_cycle(counts, hidden, live_rows, n_columns, bridge) -> list[tuple[int, int]]:
-    """Visible cells to hide so that ``bridge`` lies on a cycle, as cheaply as possible.
+def _cheapest_cycle(counts, hidden, live_rows, live_columns, bridge) -> list[tuple[int, int]] | None:
+    """Visible cells to hide so that ``bridge`` lies on a cycle, as cheaply as possible; None when no cycle can.
 
     A shortest path from the bridge's row to its column through the other
     cells, where a hidden cell costs nothing and a visible one its count
@@ -110,33 +108,98 @@ def _cheapest_cycle(counts, hidden, live_rows, n_columns, bridge) -> list[tuple[
     cycle. Dijkstra on at most a few dozen nodes.
     """
     r0, c0 = bridge
-    nodes = [("r", r) for r in live_rows] + [("c", c) for c in range(n_columns)]
-    distance = {node: float("inf") for node in nodes}
+    start, goal = ("r", r0), ("c", c0)
+    distance = {start: 0.0}
     previous: dict = {}
-    distance[("r", r0)] = 0.0
-    pending = set(nodes)
-    while pending:
-        node = min(pending, key=distance.__getitem__)
-        pending.remove(node)
-        if distance[node] == float("inf") or node == ("c", c0):
-            break
+    queue = [(0.0, start)]
+    done = set()
+    while queue:
+        length, node = heapq.heappop(queue)
+        if node in done:
+            continue
+        done.add(node)
         kind, index = node
-        neighbours = [("c", c) for c in range(n_columns)] if kind == "r" else [("r", r) for r in live_rows]
+        neighbours = [("c", c) for c in live_columns] if kind == "r" else [("r", r) for r in live_rows]
         for neighbour in neighbours:
             r, c = (index, neighbour[1]) if kind == "r" else (neighbour[1], index)
-            if (r, c) == bridge or neighbour not in pending:
+            if (r, c) == bridge or neighbour in done:
                 continue
             cost = 0.0 if hidden[r][c] else counts[r][c] + 1.0
-            if distance[node] + cost < distance[neighbour]:
-                distance[neighbour] = distance[node] + cost
+            if length + cost < distance.get(neighbour, math.inf):
+                distance[neighbour] = length + cost
                 previous[neighbour] = node
-    if distance[("c", c0)] == float("inf"):
-        return []
-    cells, node = [], ("c", c0)
-    while node != ("r", r0):
+                heapq.heappush(queue, (length + cost, neighbour))
+    if goal not in previous:
+        return None
+    cells, node = [], goal
+    while node != start:
         before = previous[node]
         r, c = (before[1], node[1]) if before[0] == "r" else (node[1], before[1])
         if not hidden[r][c]:
             cells.append((r, c))
         node = before
     return cells
+
+
+def merge_small_strata(sizes: Sequence[int], threshold: int,
+                       neighbours: Sequence[int | None] | None = None) -> list[list[int]]:
+    """Groups of strata (indexes, in order) each with at least ``threshold`` respondents.
+
+    The smallest group under the threshold joins its named neighbour
+    (``neighbours[i]``, e.g. EREA with the lycées professionnels) when there is
+    one, else the smallest other group (the first on ties); again until every
+    group reaches the threshold or only one is left. A stratum of 3 respondents
+    is never a row of a table of answers: its answers are read with its
+    neighbour's, or in the totals.
+    """
+    groups = [[i] for i in range(len(sizes))]
+    if threshold <= 0:
+        return groups
+
+    def size(group: list[int]) -> int:
+        return sum(sizes[i] for i in group)
+
+    while len(groups) > 1:
+        small = [g for g in groups if size(g) < threshold]
+        if not small:
+            break
+        group = min(small, key=lambda g: (size(g), g[0]))
+        others = [g for g in groups if g is not group]
+        wanted = [neighbours[i] for i in group if neighbours and neighbours[i] is not None]
+        partner = next((g for g in others if any(n in g for n in wanted)), None)
+        if partner is None:
+            partner = min(others, key=lambda g: (size(g), g[0]))
+        groups = [g for g in others if g is not partner] + [sorted(group + partner)]
+        groups.sort(key=lambda g: g[0])
+    return groups
+
+
+def widen(counts: Sequence[Sequence[int]], hidden: list[list[bool]], row: int, column: int,
+          usable_rows: Sequence[int] | None = None) -> list[tuple[int, int]]:
+    """Visible cells to hide so that the hidden cell (``row``, ``column``) gets room to move.
+
+    A hidden cell pinned by the other published figures gains a degree of
+    freedom with a rectangle: another row r, another column c, and the cells
+    (row, c), (r, column), (r, c), each visible one hidden. The cheapest such
+    rectangle (fewest counts hidden) among the rows ``usable_rows`` (by default
+    all) and the columns with someone in them. Empty when none is left: every
+    cell of those rows and columns is already hidden.
+    """
+    if not counts:
+        return []
+    rows = range(len(counts)) if usable_rows is None else usable_rows
+    columns = [c for c in range(len(counts[0])) if any(counts[r][c] for r in range(len(counts)))]
+    best, best_cost = [], None
+    for r in rows:
+        if r == row:
+            continue
+        for c in columns:
+            if c == column:
+                continue
+            cells = [(rr, cc) for rr, cc in ((row, c), (r, column), (r, c)) if not hidden[rr][cc]]
+            if not cells:
+                continue
+            cost = (sum(counts[rr][cc] for rr, cc in cells), len(cells))
+            if best_cost is None or cost < best_cost:
+                best, best_cost = cells, cost
+    return best

@@ -37,7 +37,7 @@ import re
 from collections import deque
 from collections.abc import Iterable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import polars as pl
@@ -94,14 +94,31 @@ class AnswerTable:
     frame: pl.DataFrame
     school_types: tuple[str, ...]
     departements: tuple[str, ...]
+    # Who answered, one key per row (null: unknown), only for named campaigns: the engine pairs the
+    # respondents of two years on it (year-over-year tests). Never set for an anonymous campaign.
+    respondent_keys: pl.Series | None = None
 
     @property
     def n(self) -> int:
         return self.frame.height
 
+    def with_respondent_keys(self, keys: Sequence[Any] | pl.Series | None) -> AnswerTable:
+        """This table with one respondent key per row (null for an unknown respondent): whole numbers
+        (a referent's id) are kept as integers, anything else as text."""
+        if keys is None:
+            return replace(self, respondent_keys=None)
+        series = _key_series([keys if isinstance(keys, pl.Series) else pl.Series(list(keys), strict=False)])
+        if series.len() != self.n:
+            raise AnalysisError(f"{series.len()} clés de répondant pour {self.n} réponses")
+        known = series.drop_nulls()
+        if known.n_unique() != known.len():
+            raise AnalysisError("clé de répondant en double : « " + str(known.filter(known.is_duplicated())[0]) + " »")
+        return replace(self, respondent_keys=series)
+
     # ------------------------------------------------------------------ records
     @classmethod
-    def from_records(cls, questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]]) -> AnswerTable:
+    def from_records(cls, questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]], *,
+                     respondent_keys: Sequence[Any] | None = None) -> AnswerTable:
         """Build the table from ``{"answers": {...}, "school_type": ..., "departement_code": ...}``.
 
         The reference decoder, value by value in Python: the tests of the pure
@@ -113,10 +130,12 @@ class AnswerTable:
         Values follow ``bilan.questionnaire.schema``. Keys of unknown questions
         and the ``CODE.other`` free texts are ignored; an unknown choice code
         or a value of the wrong kind raises :class:`AnalysisError` naming the
-        response (1-based) and the question.
+        response (1-based) and the question. ``respondent_keys``: see
+        :meth:`with_respondent_keys`.
         """
         frame, school_types, departements = _records_frame(questionnaire, records)
-        return cls._with_strata(frame, school_types, departements)
+        table = cls._with_strata(frame, school_types, departements)
+        return table.with_respondent_keys(respondent_keys) if respondent_keys is not None else table
 
     # ------------------------------------------------------------------ JSON texts
     @classmethod
@@ -139,15 +158,19 @@ class AnswerTable:
                          *, keep_texts: bool = True) -> AnswerTable:
         """:meth:`from_json_lines` over chunks ``(answers, school_types, departements)``, decoded one by
         one, so that the JSON texts of only one chunk are ever in memory; responses are numbered across
-        chunks in the error messages."""
+        chunks in the error messages. A chunk may carry a fourth item, its respondent keys (see
+        :meth:`with_respondent_keys`)."""
         decoder = JsonAnswerDecoder(questionnaire, keep_texts=keep_texts)
-        frames, school_types, departements = [], [], []
+        frames, school_types, departements, keys = [], [], [], []
+        keyed = False
         # Polars works outside the GIL: one chunk is decoded while the next is read from the
         # database, and no more than two chunks of texts are held at once.
         pending: deque[Future] = deque()
         first_number = 1
         with ThreadPoolExecutor(max_workers=2) as pool:
-            for answers, chunk_school_types, chunk_departements in chunks:
+            for answers, chunk_school_types, chunk_departements, *chunk_keys in chunks:
+                keyed = keyed or bool(chunk_keys)
+                keys.append(pl.Series(chunk_keys[0] if chunk_keys else [None] * len(answers), strict=False))
                 if len(pending) >= 2:
                     frames.append(pending.popleft().result())
                 pending.append(pool.submit(decoder.decode, answers, first_number))
@@ -160,7 +183,8 @@ class AnswerTable:
             school_types = [pl.Series("school_type", [], dtype=pl.String)]
             departements = [pl.Series("departement_code", [], dtype=pl.String)]
         frame = pl.concat(frames, how="vertical", rechunk=True)
-        return cls._with_strata_series(frame, pl.concat(school_types), pl.concat(departements))
+        table = cls._with_strata_series(frame, pl.concat(school_types), pl.concat(departements))
+        return table.with_respondent_keys(_key_series(keys)) if keyed else table
 
     # ------------------------------------------------------------------ columns
     @classmethod
@@ -220,6 +244,13 @@ class AnswerTable:
         strata = pl.DataFrame([st_codes, dep_codes])
         return cls(pl.concat([strata, frame], how="horizontal") if frame.width else strata,
                    tuple(st_levels), tuple(dep_levels))
+
+
+def _key_series(parts: Sequence[pl.Series]) -> pl.Series:
+    """Respondent keys as one column: Int64 when every known key is a whole number (faster to join), else text."""
+    typed = [part.dtype for part in parts if part.dtype != pl.Null]
+    dtype = pl.Int64 if all(t.is_integer() for t in typed) else pl.String
+    return pl.concat([part.cast(dtype) for part in parts]).alias("respondent_key")
 
 
 def _records_frame(questionnaire: Questionnaire, records: Iterable[Mapping[str, Any]], *,

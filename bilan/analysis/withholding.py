@@ -10,6 +10,9 @@ filter on a small stratum) shows no figure at all.
 
 Counts of respondents per stratum stay: they are participation, shown to
 readers on the participation board, not answers.
+
+A reader's view filtered on one stratum (:func:`restrict_filtered`) shows only
+what the whole campaign's protected tables already publish about it.
 """
 
 from __future__ import annotations
@@ -60,3 +63,55 @@ def _estimates(question: QuestionResult) -> list[Estimate]:
     if question.numeric and question.numeric.distribution:
         estimates.extend(question.numeric.distribution)
     return estimates
+
+
+def restrict_filtered(filtered: CampaignResults, full: CampaignResults, filters: dict[str, str]) -> CampaignResults:
+    """A stratum's results (``filtered``: one school type or one département) as a reader may see them: only
+    what the whole campaign's tables (``full``, protected) already publish about that stratum.
+
+    A question is shown when its row in the campaign's breakdown by that dimension is the stratum's own (not
+    merged with a neighbour), with its base and every cell visible: then its counts are that row's. Anything
+    else about the stratum would be a new table, unprotected: its cross-tabulation by the other dimension,
+    its post-stratified figures (weighted sums of those cells), last year's figures on the stratum, a number's
+    values and median. Two filters at once (a single cell) show no answer.
+    """
+    shown = copy.deepcopy(filtered)
+    shown.weighting = None
+    shown.notes.append("vue filtrée : seuls les chiffres que les tableaux par strate de la campagne publient "
+                       "sont montrés (secret statistique)")
+    single = len(filters) == 1
+    (dimension, stratum), = filters.items() if single else ((None, None),)
+    for question in shown.questions:
+        if question.withheld:
+            continue
+        question.breakdowns = []
+        for estimate in _estimates(question):
+            estimate.weighted_percent = estimate.weighted_ci95 = None
+            estimate.previous = None
+        if not single or not _published_row_by_row(full.question(question.code), dimension, stratum):
+            _withhold_question(question)
+            continue
+        if question.numeric is not None:
+            numeric = question.numeric
+            numeric.distribution = numeric.median = numeric.min = numeric.max = numeric.std = None
+            numeric.weighted_mean = numeric.weighted_mean_ci95 = numeric.previous = None
+    return shown
+
+
+def _published_row_by_row(question: QuestionResult, dimension: str, stratum: str) -> bool:
+    """Whether every breakdown of ``question`` by ``dimension`` shows ``stratum`` as its own row, whole."""
+    if question.withheld:
+        return False
+    tables = [b for b in question.breakdowns if b.dimension == dimension]
+    expected = len(question.rows) if question.rows else 1
+    if len(tables) < expected:   # a table withdrawn (secret statistique), or none for free texts
+        return False
+    for table in tables:
+        row = next((r for r in table.rows if stratum in (r.members or [r.stratum])), None)
+        if row is None or (row.members or [row.stratum]) != [stratum] or row.suppressed:
+            return False
+        if row.asked is None or row.answered is None or row.mean_suppressed:
+            return False
+        if any(cell.suppressed for cell in row.cells):
+            return False
+    return True

@@ -21,7 +21,17 @@ from typing import Any
 import yaml
 
 from bilan.analysis import CampaignResults, QuestionResult
-from bilan.french import NBSP, fr_number, fr_percent, fr_points, french_spacing, guillemets, numeric_date, plural
+from bilan.french import (
+    NBSP,
+    enumeration,
+    fr_number,
+    fr_percent,
+    fr_points,
+    french_spacing,
+    guillemets,
+    numeric_date,
+    plural,
+)
 from bilan.reports.document import Block, Chart, Image, Note, Quote, ReportDocument, Section
 from bilan.vocabularies import SCHOOL_TYPES
 
@@ -314,7 +324,7 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
             figures[code] = fr_number(count)
             parts.append(f"{figures[code]} {place}")
     if parts:
-        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " et " + parts[-1]
+        listed = enumeration(parts)
         first, _, rest = listed.partition(" ")
         blocks.append(Block(kind="paragraph", key="participation-types", figures=figures,
                             text=french_spacing(f"{first} de ces personnes sont RUPN {rest}.", insert=True)))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from bilan.analysis import CampaignResults
-from bilan.french import plural
+from bilan.french import enumeration, plural
 from bilan.interop.spreadsheets import Sheet, write_sheets
 from bilan.vocabularies import departement_label, school_type_label
 
@@ -13,18 +13,22 @@ RESULT_HEADER = [
     "question", "type", "section", "intitulé", "répondant·es", "interrogé·es", "ayant répondu",
     "ligne", "libellé de la ligne", "option", "libellé", "effectif", "% des répondant·es",
     "% des interrogé·es", "% des réponses", "% des citations", "IC 95 % bas", "IC 95 % haut",
-    "% redressé", "% année précédente", "écart (points)", "p-valeur", "significatif",
+    "% redressé", "IC 95 % redressé bas", "IC 95 % redressé haut", "% année précédente", "écart (points)",
+    "p-valeur", "q-valeur (BH)", "significatif",
 ]
 
 
 def _estimate_cells(estimate):
     previous = estimate.previous
     low, high = estimate.ci95 or (None, None)
+    weighted_low, weighted_high = estimate.weighted_ci95 or (None, None)
     return [
         estimate.code, estimate.label, estimate.count, estimate.percent, estimate.percent_of_asked,
         estimate.percent_of_answered, estimate.percent_of_mentions, low, high, estimate.weighted_percent,
+        weighted_low, weighted_high,
         previous.previous_percent if previous else None, previous.difference_points if previous else None,
-        previous.p_value if previous else None, (previous.significant if previous else None),
+        previous.p_value if previous else None, previous.q_value if previous else None,
+        (previous.significant if previous else None),
     ]
 
 
@@ -36,7 +40,7 @@ def result_rows(results: CampaignResults) -> list[list]:
             # A reader's copy (bilan.analysis.withholding): the question is listed, none of its figures.
             rows.append([*head, None, None, None, "", "", "secret",
                          f"Moins de {plural(results.small_cell, 'réponse')} : non communiqué",
-                         *[None] * 12])
+                         *[None] * 15])
         elif question.rows:
             for row in question.rows:
                 base = row.base
@@ -52,17 +56,20 @@ def result_rows(results: CampaignResults) -> list[list]:
             for estimate in question.numeric.distribution or []:
                 rows.append([*head, base.respondents, base.asked, base.answered, "", "", *_estimate_cells(estimate)])
             numeric = question.numeric
+            mean_low, mean_high = numeric.weighted_mean_ci95 or (None, None)
             rows.append([*head, base.respondents, base.asked, base.answered, "", "", "moyenne", "Moyenne",
                          numeric.n, numeric.mean, None, None, None, None, None, numeric.weighted_mean,
+                         mean_low, mean_high,
                          numeric.previous.previous_mean if numeric.previous else None,
                          numeric.previous.difference if numeric.previous else None,
                          numeric.previous.p_value if numeric.previous else None,
+                         numeric.previous.q_value if numeric.previous else None,
                          numeric.previous.significant if numeric.previous else None])
         else:
             base = question.base
             rows.append([*head, base.respondents, base.asked, base.answered, "", "", "texte",
                          "Réponses en texte libre", base.answered, None, None, None, None, None, None, None,
-                         None, None, None, None])
+                         None, None, None, None, None, None, None])
     return rows
 
 
@@ -77,8 +84,10 @@ def breakdown_rows(results: CampaignResults, dimension: str) -> list[list]:
             if breakdown.dimension != dimension:
                 continue
             for row in breakdown.rows:
+                # Merged strata (secret statistique) read « Lycée professionnel et EREA »; a hidden base is empty.
+                stratum = enumeration([_stratum_label(dimension, member) for member in row.members or [row.stratum]])
                 for cell in row.cells:
-                    rows.append([question.code, breakdown.grid_row or "", _stratum_label(dimension, row.stratum),
+                    rows.append([question.code, breakdown.grid_row or "", stratum,
                                  row.respondents, row.answered, cell.code,
                                  None if cell.suppressed else cell.count,
                                  None if cell.suppressed else cell.percent,

@@ -10,7 +10,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Sum
 
 from bilan.analysis import CampaignResults, analyse
-from bilan.analysis.withholding import withhold_small_bases
+from bilan.analysis.withholding import restrict_filtered, withhold_small_bases
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.surveys.answer_store import load_table
@@ -80,9 +80,17 @@ def results_for(user, campaign: Campaign, *, school_type: str | None = None,
     """The results as ``user`` may see them: whole for the pilots of a named campaign; for anyone
     else, and for everyone in an anonymous campaign (where a stratum of one would single its
     respondent out, even to a pilot), without any figure based on fewer respondents than the
-    small-cell threshold (:mod:`bilan.analysis.withholding`), on the pages, in the exports and
+    small-cell threshold (:mod:`bilan.analysis.withholding`), and, filtered on a stratum, with
+    only what the campaign's protected tables publish about it; on the pages, in the exports and
     through the API."""
     results = campaign_results(campaign, school_type=school_type, departement=departement)
     if not campaign.anonymous and has_role(user, campaign.academie_id, Role.PILOT):
         return results
-    return withhold_small_bases(results, settings.BILAN_SMALL_CELL_THRESHOLD)
+    threshold = settings.BILAN_SMALL_CELL_THRESHOLD
+    shown = withhold_small_bases(results, threshold)
+    filters = {name: value for name, value in (("school_type", school_type), ("departement_code", departement))
+               if value}
+    if filters and not shown.withheld:
+        # One stratum's figures are a row of the campaign's tables: only what those tables publish.
+        shown = restrict_filtered(shown, withhold_small_bases(campaign_results(campaign), threshold), filters)
+    return shown

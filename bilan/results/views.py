@@ -1,9 +1,11 @@
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 
+from bilan.analysis.significance import method_note
 from bilan.audit.services import record
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
+from bilan.french import enumeration
 from bilan.lookup import find
 from bilan.questionnaire import QuestionType
 from bilan.results.charts import chart_alt_text, chart_data_uri
@@ -89,8 +91,12 @@ def _options_shown(result):
     return sorted(result.options, key=lambda option: order.get(option.code, len(order)))
 
 
-def _breakdown_shown(question, breakdown):
-    """A breakdown with the questionnaire's labels: results carry codes (« edubase », « yes »), people read labels."""
+def _breakdown_shown(question, breakdown, context):
+    """A breakdown with the questionnaire's labels: results carry codes (« edubase », « yes »), people read labels;
+    a row of merged strata (secret statistique) reads « Lycée professionnel et EREA »."""
+    labels = context["type_labels"] if breakdown.dimension == "school_type" else context["departement_labels"]
+    rows = [{"label": enumeration([labels.get(member, member) for member in row.members or [row.stratum]]),
+             "row": row} for row in breakdown.rows]
     if question.type == QuestionType.GRID:
         row_label = find(question.rows, breakdown.grid_row).label if breakdown.grid_row else ""
         columns = {column.code: column.label for column in question.columns}
@@ -99,7 +105,7 @@ def _breakdown_shown(question, breakdown):
         row_label = ""
         cell_labels = ([question.choice_label(cell.code) for cell in breakdown.rows[0].cells]
                        if breakdown.rows else [])
-    return {"breakdown": breakdown, "row_label": row_label, "cell_labels": cell_labels}
+    return {"breakdown": breakdown, "row_label": row_label, "cell_labels": cell_labels, "rows": rows}
 
 
 @staff_campaign_view()
@@ -119,7 +125,9 @@ def section(request, campaign, section):
         questions.append({"result": result, "question": question, "chart": chart,
                           "alt": chart_alt_text(result) if chart else "",
                           "options": _options_shown(result),
-                          "breakdowns": [_breakdown_shown(question, breakdown) for breakdown in result.breakdowns]})
+                          "method_note": method_note(result, context["results"].paired_respondents),
+                          "breakdowns": [_breakdown_shown(question, breakdown, context)
+                                         for breakdown in result.breakdowns]})
     index = [s.code for s in schema.sections].index(section)
     context.update({
         "section": current,

@@ -66,13 +66,17 @@ def load_table(campaign: Campaign, *, school_type: str | None = None, departemen
     """The sent answers of ``campaign`` as the analysis core's table (optionally one stratum's).
 
     ``keep_texts``: free texts as texts rather than booleans "has text" (the engine only counts them,
-    except those a condition compares, which stay texts either way)."""
+    except those a condition compares, which stay texts either way).
+
+    A named campaign's table carries each response's referent as its respondent key, so that the
+    engine can pair the referents who answered two years running; an anonymous campaign's never does."""
     responses = submitted(campaign, school_type=school_type, departement=departement)
+    fields = ("school_type", "departement_code") + (() if campaign.anonymous else ("invitation__referent_id",))
 
     def columns():
-        for chunk in chunks(responses, ("school_type", "departement_code"), size=TABLE_CHUNK):
-            _, answers, school_types, departements = zip(*chunk, strict=True)
-            yield answers, school_types, departements
+        for chunk in chunks(responses, fields, size=TABLE_CHUNK):
+            _, answers, *strata_and_keys = zip(*chunk, strict=True)
+            yield answers, *strata_and_keys
 
     return AnswerTable.from_json_chunks(campaign.questionnaire.schema, columns(), keep_texts=keep_texts)
 

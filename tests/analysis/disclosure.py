@@ -2,20 +2,23 @@
 
 Row totals (stratum bases) and column totals (overall counts) are public.
 A hidden cell is disclosed when its unit vector lies in the row space of the
-linear system those totals impose on the hidden cells.
+linear system those totals impose on the hidden cells. A row base given as
+None is hidden: that row's total is no equation.
 """
 
 import numpy as np
 
 
 def disclosed_cells(hidden, row_bases):
-    live = [r for r in range(len(hidden)) if row_bases[r] > 0]
+    live = [r for r in range(len(hidden)) if row_bases[r] is None or row_bases[r] > 0]
     unknowns = [(r, c) for r in live for c in range(len(hidden[r])) if hidden[r][c]]
     if len(live) < 2 or not unknowns or len(hidden[0]) < 2:
         return []
     index = {cell: i for i, cell in enumerate(unknowns)}
     constraints = []
     for r in live:
+        if row_bases[r] is None:
+            continue
         constraints.append([1.0 if cell[0] == r else 0.0 for cell in unknowns])
     for c in range(len(hidden[0])):
         constraints.append([1.0 if cell[1] == c else 0.0 for cell in unknowns])

@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from bilan.analysis import AnswerTable, analyse
+from bilan.analysis.audit import exposures
 from bilan.questionnaire import parse_questionnaire
 from bilan.questionnaire.schema import QuestionType
 from tests.analysis.disclosure import disclosed_cells
@@ -191,10 +192,12 @@ def test_suppression_never_reveals_a_cell_under_the_threshold(campaign):
     results = analyse(questionnaire, AnswerTable.from_records(questionnaire, records), small_cell=threshold)
     for question in questionnaire.questions:
         for breakdown in results.question(question.code).breakdowns:
+            for row in breakdown.rows:   # no base under the threshold in a table of answers
+                assert row.answered is None or row.answered >= threshold
+                assert row.asked is None or row.asked >= threshold
             if not breakdown.rows or not breakdown.rows[0].cells:
                 for row in breakdown.rows:   # means of scale and number questions
-                    assert row.mean is None or row.answered >= threshold
-                    assert row.mean_suppressed or row.answered == 0 or row.answered >= threshold
+                    assert row.mean is None or (row.answered is not None and row.answered >= threshold)
                 continue
             hidden = [[cell.suppressed for cell in row.cells] for row in breakdown.rows]
             bases = [row.answered for row in breakdown.rows]
@@ -202,5 +205,19 @@ def test_suppression_never_reveals_a_cell_under_the_threshold(campaign):
                 for cell in row.cells:
                     assert cell.suppressed == (cell.count is None) == (cell.percent is None)
                     if not cell.suppressed:
-                        assert cell.count >= threshold and row.answered >= threshold
-            assert disclosed_cells(hidden, bases) == []
+                        # Shown: at least the threshold, or 0 in a column nobody chose (its total says so).
+                        column_total = next(o.count for o in _published_estimates(results, question, breakdown)
+                                            if o.code == cell.code)
+                        assert cell.count >= threshold or column_total == 0
+                        assert row.answered is not None or cell.count == 0
+            if question.type is not QuestionType.MULTIPLE:   # cells add up to the base: the rank check holds
+                assert disclosed_cells(hidden, bases) == []
+    # And across tables, by linear programming (tests/analysis/test_disclosure.py checks the auditor itself).
+    assert exposures(questionnaire, results) == []
+
+
+def _published_estimates(results, question, breakdown):
+    result = results.question(question.code)
+    if breakdown.grid_row is not None:
+        return result.row(breakdown.grid_row).columns
+    return result.options

@@ -41,11 +41,20 @@ def test_it_flattens_every_option_grid_cell_mean_and_text_question(results):
     assert keyed[("COMMENT", "", "texte")]["effectif"] == 2
 
 
-def test_it_leaves_suppressed_breakdown_cells_empty_and_says_why(results):
-    rows = breakdown_rows(results, "school_type")
-    assert rows and {row[2] for row in rows} >= {"Collège", "Lycée"}
+def test_it_leaves_suppressed_breakdown_cells_empty_and_says_why():
+    mini = parse_questionnaire(MINI_YAML, source="mini")
+    # Collège 12 (2 « no »: under the threshold), lycée 10, LP 6 and EREA 3 (read together: EREA is too small).
+    records = ([record("college", "86", HELD="yes")] * 10 + [record("college", "86", HELD="no")] * 2
+               + [record("lycee", "86", HELD="yes")] * 5 + [record("lycee", "86", HELD="no")] * 5
+               + [record("lp", "86", HELD="yes")] * 3 + [record("lp", "86", HELD="no")] * 3
+               + [record("erea", "86", HELD="no")] * 3)
+    results = analyse(mini, AnswerTable.from_records(mini, records))
+    rows = [row for row in breakdown_rows(results, "school_type") if row[0] == "HELD"]
+    assert [row[2] for row in rows[::2]] == ["Collège", "Lycée", "Lycée professionnel et EREA"]
+    assert [row[3] for row in rows[::2]] == [12, 10, 9]
     suppressed = [row for row in rows if row[8] == "secret statistique"]
     assert suppressed and all(row[6] is None and row[7] is None for row in suppressed)
+    assert ("HELD", "Collège", "no") in {(row[0], row[2], row[5]) for row in suppressed}
 
 
 def test_its_rows_write_to_a_spreadsheet(results):
@@ -53,3 +62,53 @@ def test_its_rows_write_to_a_spreadsheet(results):
     text = data.decode("utf-8-sig")
     assert name == "resultats.csv" and text.startswith("question;type;section;intitulé")
     assert "HELD;yesno;s;Avez-vous tenu des ateliers ?;6;6;6;;;yes;Oui;4;66,6667" in text
+
+
+def test_the_design_based_weighted_interval_follows_the_weighted_percent_on_every_kind_of_row():
+    from bilan.analysis.withholding import withhold_small_bases
+
+    mini = parse_questionnaire(MINI_YAML, source="mini")
+    records = [record("college", "86", HELD="yes", SAT=4, COMMENT="Bien")] * 3 + [
+        record("college", "86", HELD="no", SAT=2)] * 2 + [record("lycee", "17", HELD="yes", SAT=5)] * 2 + [
+        record("lycee", "17", HELD="no", SAT=3)] * 2
+    # small_cell=0: no disclosure control in this tiny example (it would hide weighted figures of small counts).
+    results = analyse(mini, AnswerTable.from_records(mini, records),
+                      roster={("college", "86"): 20, ("lycee", "17"): 10}, small_cell=0)
+    header = RESULT_HEADER.index("% redressé")
+    assert RESULT_HEADER[header + 1:header + 3] == ["IC 95 % redressé bas", "IC 95 % redressé haut"]
+    rows = result_rows(results)
+    assert all(len(row) == len(RESULT_HEADER) for row in rows)
+    keyed = by_key(rows)
+    yes, estimate = keyed[("HELD", "", "yes")], results.question("HELD").option("yes")
+    assert estimate.weighted_ci95 != estimate.ci95
+    assert (yes["% redressé"], yes["IC 95 % redressé bas"], yes["IC 95 % redressé haut"]) == (
+        estimate.weighted_percent, *estimate.weighted_ci95)
+    assert (yes["IC 95 % bas"], yes["IC 95 % haut"]) == estimate.ci95
+    mean, numeric = keyed[("SAT", "", "moyenne")], results.question("SAT").numeric
+    assert (mean["% redressé"], mean["IC 95 % redressé bas"], mean["IC 95 % redressé haut"]) == (
+        numeric.weighted_mean, *numeric.weighted_mean_ci95)
+    text = keyed[("COMMENT", "", "texte")]
+    assert (text["effectif"], text["IC 95 % redressé bas"], text["significatif"]) == (3, None, None)
+    withheld = result_rows(withhold_small_bases(results, 20))
+    assert withheld and all(len(row) == len(RESULT_HEADER) for row in withheld)
+    assert {row[RESULT_HEADER.index("IC 95 % redressé bas")] for row in withheld} == {None}
+
+
+def test_the_q_value_follows_the_p_value_on_option_grid_and_mean_rows():
+    mini = parse_questionnaire(MINI_YAML, source="mini")
+    this_year = [record(HELD="yes", SAT=5, RES={"pix": "used"})] * 12 + [record(HELD="no", SAT=2)] * 3
+    last_year = [record(HELD="yes", SAT=2, RES={"pix": "unknown"})] * 4 + [record(HELD="no", SAT=3)] * 11
+    results = analyse(mini, AnswerTable.from_records(mini, this_year),
+                      previous=AnswerTable.from_records(mini, last_year))
+    assert RESULT_HEADER[RESULT_HEADER.index("p-valeur") + 1] == "q-valeur (BH)"
+    rows = result_rows(results)
+    assert all(len(row) == len(RESULT_HEADER) for row in rows)
+    keyed = by_key(rows)
+    for key, comparison in ((("HELD", "", "yes"), results.question("HELD").option("yes").previous),
+                            (("RES", "pix", "used"), results.question("RES").row("pix").columns[2].previous),
+                            (("SAT", "", "moyenne"), results.question("SAT").numeric.previous)):
+        row = keyed[key]
+        assert comparison.q_value is not None and comparison.q_value >= comparison.p_value
+        assert (row["p-valeur"], row["q-valeur (BH)"], row["significatif"]) == (
+            comparison.p_value, comparison.q_value, comparison.significant)
+    assert keyed[("COMMENT", "", "texte")]["q-valeur (BH)"] is None

@@ -97,3 +97,31 @@ def test_four_answers_still_withheld_five_shown(personas, just_opened):
     add_answers(just_opened, 1)
     assert WITHHELD not in reader.get("/campagnes/2025-2026/resultats/").content.decode()
     assert "Trop peu de réponses" not in reader.get("/campagnes/2025-2026/compte-rendu/").content.decode()
+
+
+def test_a_reader_filtering_on_a_stratum_sees_only_what_the_campaign_tables_publish_about_it(personas):
+    from bilan.results.services import campaign_results, results_for
+
+    campaign = Campaign.objects.get(slug="2023-2024")
+    full = campaign_results(campaign)
+    departement = max(full.respondents_by_departement, key=full.respondents_by_departement.get)
+    seen = results_for(personas["reader"], campaign, departement=departement)
+    shown = [q for q in seen.questions if not q.withheld]
+    withheld = [q for q in seen.questions if q.withheld and q.type in ("single", "yesno", "multiple", "grid")]
+    assert shown and withheld, "some rows of the demo's tables are whole, others hide cells"
+    for question in shown:
+        assert question.breakdowns == [] and all(o.weighted_percent is None and o.previous is None
+                                                 for o in question.options)
+        if question.options:
+            row = next(r for r in full.question(question.code).breakdown("departement_code").rows
+                       if r.stratum == departement)
+            assert {c.code: c.count for c in row.cells} == {o.code: o.count for o in question.options}
+    for question in withheld:
+        tables = [b for b in full.question(question.code).breakdowns if b.dimension == "departement_code"]
+        rows = [r for b in tables for r in b.rows if departement in r.members]
+        assert not tables or any(r.suppressed or r.members != [departement] or any(c.suppressed for c in r.cells)
+                                 for r in rows) or len(tables) < max(1, len(question.rows))
+    both = results_for(personas["reader"], campaign, departement=departement, school_type="college")
+    assert all(q.withheld for q in both.questions), "one cell of the roster: no answer shown"
+    # The pilot keeps the whole filtered view.
+    assert any(q.breakdowns for q in results_for(personas["pilot"], campaign, departement=departement).questions)

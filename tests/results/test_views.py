@@ -102,3 +102,37 @@ def test_each_results_page_has_the_one_breadcrumb_and_the_filter_follows_it_back
                              "Connaissance et usages des ressources institutionnelles")
     assert links[1] == (results, OVERVIEW + "?type=lycee")
     check_breadcrumb(client, "/campagnes/2023-2024/reponses/import/", results, "Importer des réponses")
+
+
+def test_a_section_page_shows_the_design_based_interval_beside_the_weighted_percent(personas):
+    from bilan.french import fr_percent
+    from bilan.results.services import campaign_results
+
+    results = campaign_results(Campaign.objects.get(slug="2023-2024"))
+    estimate = results.question("WS_HELD").option("yes")
+    low, high = estimate.weighted_ci95
+    assert estimate.ci95 != estimate.weighted_ci95 and low < estimate.weighted_percent < high
+    page = client_for(personas["reader"]).get("/campagnes/2023-2024/resultats/section/workshops/").content.decode()
+    assert '<th scope="col">% redressé</th><th scope="col">Intervalle redressé à 95\u00a0%</th>' in page
+    assert (f"<td>{fr_percent(estimate.weighted_percent)}</td>\n"
+            f"        <td>{fr_percent(low)} à {fr_percent(high)}</td>") in page
+
+
+def test_response_rates_are_shown_exact_with_no_interval(personas):
+    page = client_for(personas["reader"]).get(OVERVIEW).content.decode()
+    assert "Taux de réponse par département" in page
+    assert "Intervalle de confiance" not in page and "sans intervalle" in page
+
+
+def test_a_section_page_states_how_changes_were_tested_and_flags_only_under_the_fdr(personas):
+    from bilan.results.services import campaign_results
+
+    results = campaign_results(Campaign.objects.get(slug="2023-2024"))
+    assert results.paired_respondents == 56
+    held = results.question("WS_HELD").option("yes").previous
+    assert held.method == "overlap" and held.q_value >= held.p_value
+    page = client_for(personas["reader"]).get("/campagnes/2023-2024/resultats/section/workshops/").content.decode()
+    assert "échantillons en partie appariés (56\u00a0personnes ont répondu les deux années)" in page
+    assert "taux de fausses découvertes contrôlé à 5\u00a0% (Benjamini–Hochberg)" in page
+    # 11 comparisons of the demo have p < 0.05, none a q-value under 5 %: nothing is called significant.
+    assert "(significatif)" not in page
