@@ -11,7 +11,11 @@ other queries.
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
+import pickle
+from collections import OrderedDict
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -61,6 +65,8 @@ CELL_COLUMN = "_cell"
 DIMENSIONS = ("school_type", "departement_code")
 MAX_NUMBER_DISTRIBUTION = 30
 KEY_CHUNK = 24
+PROTECTED_REMEMBERED = 16
+_PROTECTED: OrderedDict[str, CampaignResults] = OrderedDict()
 
 Roster = Mapping[tuple[str, str], int]
 GridGroups = Mapping[str, Mapping[str, Sequence[str]]]
@@ -447,8 +453,7 @@ class _Builder:
             paired_respondents=paired,
             notes=self.notes,
         )
-        self._protect(results)
-        return results
+        return self._protect(results)
 
     # -- questions
     def _question(self, question: Question) -> QuestionResult:
@@ -722,9 +727,22 @@ class _Builder:
         return [float(sum(values[i] for i in group)) for group in self.groups[dimension]]
 
     # -- protection across every published figure
-    def _protect(self, results: CampaignResults) -> None:
-        if self.small_cell and self.with_breakdowns:
-            protect(self.questionnaire, results, self.tables)
+    def _protect(self, results: CampaignResults) -> CampaignResults:
+        """``results`` as published (:func:`bilan.analysis.protection.protect`). The protection solves linear
+        programs (seconds on a small campaign with many hidden cells) and is a pure function of the figures:
+        the last few outcomes are remembered in this process, keyed by everything it reads."""
+        if not (self.small_cell and self.with_breakdowns):
+            return results
+        tables = [self.tables[id(b)] for q in results.questions for b in q.breakdowns]
+        key = hashlib.sha256(pickle.dumps((self.questionnaire, results, tables))).hexdigest()
+        if key in _PROTECTED:
+            _PROTECTED.move_to_end(key)
+            return copy.deepcopy(_PROTECTED[key])
+        protect(self.questionnaire, results, self.tables)
+        _PROTECTED[key] = copy.deepcopy(results)
+        while len(_PROTECTED) > PROTECTED_REMEMBERED:
+            _PROTECTED.popitem(last=False)
+        return results
 
     # -- response rates
     def _response_rates(self) -> ResponseRates:
