@@ -287,7 +287,11 @@ def test_a_pilot_runs_the_whole_year_from_the_browser(live_server, new_page, ass
     pilot.check("campagne close")
     pilot.go(f"/campagnes/{NEW}/resultats/")
     pilot.check("résultats", "resultats.jpg")
+    # One answer so far: no table by stratum can be published (secret statistique).
     pilot.go(f"/campagnes/{NEW}/resultats/section/partners/")
+    assert page.get_by_role("button", name=re.compile("^Par type d'établissement")).count() == 0
+    # A breakdown, on a year with its answers.
+    pilot.go("/campagnes/2023-2024/resultats/section/steering/")
     accordion = page.get_by_role("button", name=re.compile("^Par type d'établissement")).first
     accordion.click()
     expect(accordion).to_have_attribute("aria-expanded", "true")
