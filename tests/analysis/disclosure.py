@@ -3,13 +3,15 @@
 Row totals (stratum bases) and column totals (overall counts) are public.
 A hidden cell is disclosed when its unit vector lies in the row space of the
 linear system those totals impose on the hidden cells. A row base given as
-None is hidden: that row's total is no equation.
+None is hidden: that row's total is no equation. A cell of a column whose
+published total is 0 is known to be 0 by everyone and hides nothing (a row
+withheld whole hides it with the rest): it is not counted as disclosed.
 """
 
 import numpy as np
 
 
-def disclosed_cells(hidden, row_bases):
+def disclosed_cells(hidden, row_bases, column_totals=None):
     live = [r for r in range(len(hidden)) if row_bases[r] is None or row_bases[r] > 0]
     unknowns = [(r, c) for r in live for c in range(len(hidden[r])) if hidden[r][c]]
     if len(live) < 2 or not unknowns or len(hidden[0]) < 2:
@@ -28,6 +30,7 @@ def disclosed_cells(hidden, row_bases):
     for cell, i in index.items():
         probe = np.zeros(len(unknowns))
         probe[i] = 1.0
-        if np.linalg.matrix_rank(np.vstack([system, probe])) == rank:
+        known_zero = column_totals is not None and column_totals[cell[1]] == 0
+        if not known_zero and np.linalg.matrix_rank(np.vstack([system, probe])) == rank:
             disclosed.append(cell)
     return disclosed

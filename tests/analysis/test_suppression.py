@@ -174,3 +174,11 @@ def test_widen_takes_the_first_of_equally_cheap_rectangles():
 def test_a_threshold_of_1_merges_a_stratum_nobody_answered_from_and_a_single_row_cannot_widen():
     assert merge_small_strata([0, 3], 1) == [[0, 1]]
     assert widen([[2, 3]], [[True, False]], 0, 0) == []
+
+
+def test_the_rank_check_counts_a_recoverable_cell_unless_its_column_total_is_zero():
+    # Two rows withheld whole (bases hidden); column c1 is shown 0 in the second row.
+    hidden = [[True, True], [True, False]]
+    assert disclosed_cells(hidden, [None, None]) == [(0, 1)]        # the column total gives it back
+    assert disclosed_cells(hidden, [None, None], [3, 0]) == []       # a column nobody chose: 0, no secret
+    assert disclosed_cells(hidden, [None, None], [3, 1]) == [(0, 1)]  # one past: the 1 is recovered
