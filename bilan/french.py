@@ -135,6 +135,71 @@ def apostrophes(text: str) -> str:
     return text.replace("'", APOSTROPHE)
 
 
+# A token that is an address (``https://…``, ``www.…``, ``nom@domaine.fr``): never retouched.
+_ADDRESS = r"(?:[a-z][a-z0-9+.-]*://|www\.)\S*|[^\s@]+@[^\s@]+\.[^\s@]+"
+_LETTER = r"[^\W\d_]"
+# The elision apostrophe: a straight ' between two letters (« l'IA », « aujourd'hui », « L'École »).
+_ELISION = re.compile(rf"(?i:{_ADDRESS})|(?<={_LETTER})'(?={_LETTER})")
+
+
+def typographic_apostrophes(text: str) -> str:
+    """A straight ' between two letters becomes ’: « l'IA » → « l’IA », « aujourd'hui » → « aujourd’hui ».
+
+    Conservative, for prose that may quote anything: a ' with no letter before it or after it (a
+    quotation mark 'ainsi', « l' IA » with a space, a code ``x = '1'``), and any ' inside an
+    address (``https://…``, ``www.…``, an e-mail) stay as typed.
+    """
+    return _ELISION.sub(lambda m: APOSTROPHE if m.group(0) == "'" else m.group(0), text)
+
+
+_SUP_E, _SUP_R, _SUP_N, _SUP_D, _SUP_S = "\u1d49", "\u02b3", "\u207f", "\u1d48", "\u02e2"  # ᵉ ʳ ⁿ ᵈ ˢ
+# The ordinal's letters as typed (lower case only) → raised: 1er, 1re, 2nd(e), then the others.
+_ORDINAL_SUFFIXES = {
+    "er": _SUP_E + _SUP_R, "ers": _SUP_E + _SUP_R + _SUP_S,
+    "re": _SUP_R + _SUP_E, "res": _SUP_R + _SUP_E + _SUP_S,
+    "ère": _SUP_R + _SUP_E, "ères": _SUP_R + _SUP_E + _SUP_S,
+    "nd": _SUP_N + _SUP_D, "nds": _SUP_N + _SUP_D + _SUP_S,
+    "nde": _SUP_N + _SUP_D + _SUP_E, "ndes": _SUP_N + _SUP_D + _SUP_E + _SUP_S,
+    "e": _SUP_E, "es": _SUP_E + _SUP_S, "è": _SUP_E, "ème": _SUP_E, "èmes": _SUP_E + _SUP_S,
+    "eme": _SUP_E, "emes": _SUP_E + _SUP_S,
+}
+# A number standing alone (not after a letter, digit, « _ », « # » or a decimal separator: « A6e »,
+# « 0x6e », « #16e », « 1,5e ») followed by one of the suffixes as the end of the word: nothing
+# alphanumeric after it (« 2e5 », « 6eme » read as « 6ᵉ » but « 6ex » not) and no exponent
+# (« 1e-6 », « 2e+3 »; a range « 6e-5e » is still two ordinals). « er », « re », « ère » only
+# after 1, « nd(e) » only after 2 (« 11er », « 22nd » are not French ordinals).
+_ORDINAL = re.compile(
+    r"(?i:" + _ADDRESS + r")"
+    r"|(?<![\w#])(?<!\d[.,])"
+    r"(?:(?<!\d)(?P<one>1)(?P<one_suffix>ères|ère|ers|res|er|re)"
+    r"|(?<!\d)(?P<two>2)(?P<two_suffix>ndes|nde|nds|nd)"
+    r"|(?P<number>\d+)(?P<suffix>èmes|emes|ème|eme|es|è|e))"
+    r"(?!\w)(?![-+]\d+(?![^\W\d_]))"
+)
+
+
+def _raised(match: re.Match) -> str:
+    for number, suffix in (("one", "one_suffix"), ("two", "two_suffix"), ("number", "suffix")):
+        if match.group(number):
+            return match.group(number) + _ORDINAL_SUFFIXES[match.group(suffix)]
+    return match.group(0)  # an address
+
+
+def ordinal_superscripts(text: str) -> str:
+    """Ordinals typed flat get their raised letters: « 6e », « 6ème », « 6è » → « 6ᵉ », « 1er » → « 1ᵉʳ »,
+    « 1re », « 1ère » → « 1ʳᵉ », « 2nd » → « 2ⁿᵈ », « 2nde » → « 2ⁿᵈᵉ », plurals with ˢ (« les 3es » → « 3ᵉˢ »).
+
+    Whole words after digits only: « 16e siècle » yes; « 2e5 », « 1e-6 », « 0x6e », « A6e », « 1,5e »,
+    « 6ex », an address, upper case (« 6E ») and Roman numerals (« XVIe ») are left as typed.
+    """
+    return _ORDINAL.sub(_raised, text)
+
+
+def typeset(text: str) -> str:
+    """Prose we publish, finished: typographic apostrophes and raised ordinals (see both functions)."""
+    return ordinal_superscripts(typographic_apostrophes(text))
+
+
 _EXISTING_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]+([:;?!%»])")
 _ANY_SPACE_BEFORE = re.compile(r"[ \u00a0\u202f]*([:;?!%»])")
 _EXISTING_SPACE_AFTER_OPENING = re.compile(r"«[ \u00a0\u202f]+")

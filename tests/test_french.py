@@ -24,9 +24,12 @@ from bilan.french import (
     guillemets,
     numeric_date,
     ordinal,
+    ordinal_superscripts,
     plural,
     round_half_up,
     superscript,
+    typeset,
+    typographic_apostrophes,
     weekday_date,
 )
 
@@ -149,6 +152,17 @@ def test_guillemets(text, expected):
     assert guillemets(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "x", " x ", f"{S}x{S}", f"{N}x{N}", "\nx\n", f" {S}x {N}\t",
+])
+def test_guillemets_keep_one_no_break_space_inside_whatever_the_quote_starts_or_ends_with(text):
+    assert guillemets(text) == f"«{S}x{S}»"
+
+
+def test_guillemets_keep_the_spaces_inside_the_quote():
+    assert guillemets(f" l'IA{S}? oui ") == f"«{S}l'IA{S}? oui{S}»"
+
+
 @pytest.mark.parametrize(("text", "expected"), [
     ("l'établissement", "l’établissement"),
     ("aujourd'hui, l'ENT", "aujourd’hui, l’ENT"),
@@ -157,6 +171,95 @@ def test_guillemets(text, expected):
 ])
 def test_apostrophes(text, expected):
     assert apostrophes(text) == expected
+
+
+A = "\u2019"  # ’
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("l'IA", f"l{A}IA"),
+    ("aujourd'hui", f"aujourd{A}hui"),
+    ("L'École d'été", f"L{A}École d{A}été"),
+    ("qu'hier, jusqu'à lorsqu'on", f"qu{A}hier, jusqu{A}à lorsqu{A}on"),
+    ("l'ENT, l'IA et s'y", f"l{A}ENT, l{A}IA et s{A}y"),
+    # the limits: a letter on each side, nothing else
+    ("l' IA", "l' IA"),               # a space after it
+    ("'ainsi'", "'ainsi'"),           # a quotation mark: no letter before the first, none after the second
+    ("d'1", "d'1"),                   # a digit after it
+    ("1'a", "1'a"),                   # a digit before it
+    ("x = '1'", "x = '1'"),
+    ("l''IA", "l''IA"),
+    ("'", "'"),
+    ("", ""),
+    (f"l{A}IA", f"l{A}IA"),           # already typographic
+    # addresses keep their characters, prose around them does not
+    ("voir https://exemple.fr/l'a et l'ENT", f"voir https://exemple.fr/l'a et l{A}ENT"),
+    ("www.l'ecole.fr", "www.l'ecole.fr"),
+    ("o'brien@exemple.fr", "o'brien@exemple.fr"),
+    (f"«{S}l'IA{S}»", f"«{S}l{A}IA{S}»"),  # the no-break spaces of the guillemets stay
+])
+def test_typographic_apostrophes(text, expected):
+    assert typographic_apostrophes(text) == expected
+
+
+E, R, NS, D, PL = "\u1d49", "\u02b3", "\u207f", "\u1d48", "\u02e2"  # ᵉ ʳ ⁿ ᵈ ˢ
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("6e", f"6{E}"),
+    ("6ème", f"6{E}"),
+    ("6è", f"6{E}"),
+    ("6eme", f"6{E}"),
+    ("en 6e, 5e et 4e.", f"en 6{E}, 5{E} et 4{E}."),
+    ("le 16e siècle", f"le 16{E} siècle"),
+    ("la 21ème fois", f"la 21{E} fois"),
+    ("les 3es et les 4èmes", f"les 3{E}{PL} et les 4{E}{PL}"),
+    ("1er", f"1{E}{R}"),
+    ("le 1er juin", f"le 1{E}{R} juin"),
+    ("les 1ers", f"les 1{E}{R}{PL}"),
+    ("1re", f"1{R}{E}"),
+    ("1ère", f"1{R}{E}"),
+    ("les 1res, les 1ères", f"les 1{R}{E}{PL}, les 1{R}{E}{PL}"),
+    ("2nd degré", f"2{NS}{D} degré"),
+    ("2nde", f"2{NS}{D}{E}"),
+    ("les 2ndes", f"les 2{NS}{D}{E}{PL}"),
+    ("6e-5e", f"6{E}-5{E}"),          # a range of classes
+    ("(6e)", f"(6{E})"),
+    (f"1{N}000e", f"1{N}000{E}"),     # thousands are spaced
+    # one past each limit: not an ordinal, left as typed
+    ("2e5", "2e5"),                   # an exponent
+    ("1e-6", "1e-6"),
+    ("2e+3", "2e+3"),
+    ("0x6e", "0x6e"),                 # hexadecimal
+    ("A6e", "A6e"),                   # a reference
+    ("#16e", "#16e"),
+    ("_6e", "_6e"),
+    ("1,5e", "1,5e"),                 # after a decimal separator
+    ("2.5e", "2.5e"),
+    ("6ex", "6ex"),                   # more letters after it
+    ("6e_", "6e_"),
+    ("6emes2", "6emes2"),
+    ("6E", "6E"),                     # upper case
+    ("XVIe", "XVIe"),                 # Roman numerals: not digits
+    ("e", "e"),
+    ("11er", "11er"),                 # « er », « re » only after 1
+    ("21re", "21re"),
+    ("3er", "3er"),
+    ("22nd", "22nd"),                 # « nd » only after 2
+    ("3nde", "3nde"),
+    ("1erx", "1erx"),
+    ("https://exemple.fr/6e", "https://exemple.fr/6e"),
+    (f"6{E}", f"6{E}"),               # already raised
+    ("", ""),
+])
+def test_ordinal_superscripts(text, expected):
+    assert ordinal_superscripts(text) == expected
+
+
+def test_typeset_applies_both_and_nothing_else():
+    text = f"«{S}Aujourd'hui, l'IA en 6e et en 2nde{S}»{S}: 1er essai{N}!"
+    assert typeset(text) == f"«{S}Aujourd{A}hui, l{A}IA en 6{E} et en 2{NS}{D}{E}{S}»{S}: 1{E}{R} essai{N}!"
+    assert typeset(typeset(text)) == typeset(text)
 
 
 @pytest.mark.parametrize(("text", "options", "expected"), [

@@ -428,9 +428,10 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
         "INFO_PERSONS": {"rate": 0.7},
         "INFO_MISSING": {"rate": 40, "themes": {"ai": 2, "*": 1.0}},
         "INFO_SURVEYS_COLLEAGUES": {"yes": 61, "no": 76, "_skip": 8},
-        "EXCH_METHODS": {"discussions": 104, "cafe": 21, "thematic_workshops": 47, "online_space": 38,
+        # The seed's ranking: Discussions, Café numérique, Ateliers thématiques.
+        "EXCH_METHODS": {"discussions": 104, "cafe": 58, "thematic_workshops": 47, "online_space": 38,
                          "other": 4},
-        "EXCH_WANT_METHODS": {"yes": 88, "no": 49, "_skip": 8},
+        "EXCH_WANT_METHODS": {"yes": 66, "no": 71, "_skip": 8},  # 46 %: « beaucoup », as the seed says
         "EXCH_DETAILS": {"rate": 0.25},
         "WS_HELD": {"yes": 77, "no": 68},
         "WS_WORKED": {"yes": 38, "partly": 22, "no": 17},
@@ -492,7 +493,7 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
         "INFO_SURVEYS_COLLEAGUES": {"yes": 0.38, "no": 0.56, "_skip": 0.06},
         "EXCH_METHODS": {"discussions": 0.7, "cafe": 0.08, "thematic_workshops": 0.3, "online_space": 0.2,
                          "other": 0.03},
-        "EXCH_WANT_METHODS": {"yes": 0.6, "no": 0.35, "_skip": 0.05},
+        "EXCH_WANT_METHODS": {"yes": 0.45, "no": 0.5, "_skip": 0.05},
         "EXCH_DETAILS": {"rate": 0.2},
         "WS_HELD": {"yes": 0.47, "no": 0.53},
         "WS_WORKED": {"yes": 0.45, "partly": 0.32, "no": 0.23},

@@ -130,6 +130,7 @@ def _build(seed: int, out) -> None:
             ))
         Invitation.objects.bulk_update(submitted, ["opened_at", "started_at", "submitted_at"])
         Response.objects.bulk_create(responses)
+        _record_reminders(campaign, window.reminders)
         _say(out, f"Campagne {school_year} : {len(invitations)} invité·es, {len(responses)} réponses.")
         previous = campaign
 
@@ -149,32 +150,54 @@ def _build(seed: int, out) -> None:
     _say(out, f"Campagne {OPEN_SCHOOL_YEAR} ouverte : {report.created} invitations.")
 
 
+def _record_reminders(campaign: Campaign, days) -> None:
+    """The reminders of a past year, as the outbox keeps them: on each day, one sent to everyone invited
+    who had not answered yet (the report says how many rounds went out)."""
+    from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
+
+    mails = []
+    year = campaign.school_year.replace("-", "/")
+    for day in days:
+        sent_at = _aware(day, 9)
+        waiting = Invitation.objects.filter(campaign=campaign).exclude(submitted_at__lt=sent_at) \
+            .select_related("referent")
+        for invitation in waiting:
+            mails.append(OutgoingMail(
+                campaign=campaign, invitation=invitation, kind=MailKind.REMINDER, step=f"relance-{day.isoformat()}",
+                recipient=invitation.referent.email, subject=f"Relance : bilan des RUPN {year}",
+                text_body=(f"Bonjour,\n\nLe questionnaire du bilan des RUPN {year} vous attend encore : "
+                           "votre réponse compte.\n\nL'équipe numérique de l'académie"),
+                status=MailStatus.SENT, attempts=1, created_at=sent_at, due_at=sent_at, sent_at=sent_at))
+    OutgoingMail.objects.bulk_create(mails)
+
+
 # Questions whose remarks the published report quotes, and how many quotes each.
 QUOTED_QUESTIONS = {"EXCH_DETAILS": 2, "MOB_COMMENTS": 5, "SCI_ASSESS_COMMENTS": 3, "SCI_MEMORY_COMMENTS": 4,
-                    "SCI_A11Y_COMMENTS": 4, "SUGGESTIONS": 6}
+                    "SCI_A11Y_COMMENTS": 4, "SUGGESTIONS": 20}
 
 
 def _mark_demo_quotes(campaign: Campaign) -> None:
-    """Mark quotes for publication as the team would: one per theme, most cited themes first.
+    """Mark quotes for publication as the team would: one per theme first, most cited themes first, then
+    other remarks that say something new, never two that share most of their words.
 
     Comments in which pseudonymisation replaced something are skipped: the
     team picks quotes that read well as they are.
     """
     from bilan.commentary.services import mark_quote, question_comments
+    from bilan.comments.similarity import distinct
 
     for question_code, wanted in QUOTED_QUESTIONS.items():
-        chosen, seen_themes = [], set()
-        rows = question_comments(campaign, question_code)
+        rows = [row for row in question_comments(campaign, question_code)
+                if "[" not in row.text and len(row.text) >= 25]
+        seen_themes: set = set()
+        first_of_theme = []
         for row in rows:
             theme = row.themes[0] if row.themes else None
-            if "[" in row.text or len(row.text) < 25 or (theme is not None and theme in seen_themes):
-                continue
-            if any(row.text == other.text for other in chosen):
-                continue
-            seen_themes.add(theme)
-            chosen.append(row)
-            if len(chosen) == wanted:
-                break
+            if theme is None or theme not in seen_themes:
+                seen_themes.add(theme)
+                first_of_theme.append(row)
+        others = [row for row in rows if row not in first_of_theme]
+        chosen = distinct(first_of_theme + others, lambda row: row.text, limit=wanted)
         for row in chosen:
             mark_quote(campaign, row.response_id, question_code)
 

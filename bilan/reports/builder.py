@@ -21,6 +21,7 @@ from typing import Any
 import yaml
 
 from bilan.analysis import CampaignResults, QuestionResult
+from bilan.comments.similarity import distinct
 from bilan.french import (
     NBSP,
     enumeration,
@@ -33,6 +34,7 @@ from bilan.french import (
     plural,
 )
 from bilan.reports.document import Block, Chart, Image, Note, Quote, ReportDocument, Section
+from bilan.reports.typography import typeset_document
 from bilan.vocabularies import SCHOOL_TYPES
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
@@ -62,6 +64,8 @@ class Participation:
     by_school_type: dict[str, int]
     previous_invited: int | None = None
     previous_respondents: int | None = None
+    reminders: int | None = None              # reminder rounds sent (days on which reminders went out)
+    previous_reminders: int | None = None
 
 
 @dataclass
@@ -125,23 +129,63 @@ def truncated_rate(respondents: int, invited: int) -> int | None:
     return math.floor(100 * respondents / invited + 1e-9)
 
 
+WORDS_SCALE: tuple[tuple[float, str], ...] = (
+    (99, "tout le monde"),
+    (95, "quasiment tout le monde"),
+    (70, "la grande majorité"),
+)
+PLURAL_WORDS = {"beaucoup", "peu"}
+
+
 def share_in_words(percent: float | None) -> str:
-    """A share of a sub-population in the report's words."""
-    if percent is None:
+    """A share of a population in the report's words: the one documented scale.
+
+    On the exact share (not the rounded percentage), limits included:
+
+    - ≥ 99 % « tout le monde »
+    - ≥ 95 % « quasiment tout le monde »
+    - ≥ 70 % « la grande majorité »
+    - > 50 % « la majorité »
+    - = 50 % « la moitié »
+    - ≥ 40 % « beaucoup »
+    - ≥ 28 % « le tiers »
+    - ≥ 20 % « le quart »
+    - > 0 % « peu »
+    - 0 % (or no one asked) « personne »
+
+    The seed's uses on the demo: Pix known by 144 of 145 (99,3 %) « tout le
+    monde », Apps Éducation 97 % « quasiment tout le monde », tablets 88 % and
+    smartphones 74 % « la grande majorité », training wanted by 56 to 60 % of
+    those who do not know « la majorité », 46 % « beaucoup », 33 % « le tiers ».
+    """
+    if not percent:
         return "personne"
-    if percent >= 80:
-        return "la grande majorité"
-    if percent > 55:
+    for limit, words in WORDS_SCALE:
+        if percent >= limit:
+            return words
+    if percent > 50:
         return "la majorité"
-    if percent >= 45:
+    if percent == 50:
         return "la moitié"
     if percent >= 40:
-        return "plus du tiers"
+        return "beaucoup"
     if percent >= 28:
         return "le tiers"
     if percent >= 20:
         return "le quart"
-    return "une minorité"
+    return "peu"
+
+
+def words_with_verb(words: str, verb: str) -> str:
+    """The words and the verb agreed with them; `verb` is « singulier|pluriel » (« connaît|connaissent »).
+
+    « beaucoup » and « peu » take the plural; « tout le monde », « personne » (with
+    its « ne ») and the collective nouns (« la majorité », « le tiers »…) the singular.
+    """
+    singular, _, plural = verb.partition("|")
+    if words == "personne":
+        return f"personne n'{singular}" if singular[:1].lower() in "aeiouyâàéèêëîïôû" else f"personne ne {singular}"
+    return f"{words} {(plural or singular) if words in PLURAL_WORDS else singular}"
 
 
 def _question(results: CampaignResults, code: str) -> QuestionResult:
@@ -198,6 +242,8 @@ def measure(inputs: Inputs, selector: dict[str, Any]) -> str:
         return fr_number(found.count)
     if kind == "words":
         words = share_in_words(found.percent_of_asked)
+        if selector.get("verb"):
+            words = words_with_verb(words, selector["verb"])
         return words[:1].upper() + words[1:] if selector.get("capital") else words
     if kind == "percent":
         return fr_percent(found.percent_rounded)
@@ -237,8 +283,11 @@ def chart_block(key: str, question: QuestionResult, svg_of: Callable | None, alt
     return Block(kind="chart", key=key, chart=chart)
 
 
-def _digest_quotes(digest: Any, limit: int = 6) -> tuple[list[str], list[Quote]]:
-    """Theme labels by frequency, and the published quotes, from a comment digest."""
+QUOTES_PER_BLOCK = 6
+
+
+def _digest_quotes(digest: Any, limit: int | None = None) -> tuple[list[str], list[Quote]]:
+    """Theme labels by frequency, and the published quotes (in the team's order), from a comment digest."""
     themes = sorted(getattr(digest, "themes", []) or [], key=lambda t: (getattr(t, "rank", 0) or 0))
     labels = [t.label for t in themes if getattr(t, "respondents", 0)]
     quotes = []
@@ -246,10 +295,20 @@ def _digest_quotes(digest: Any, limit: int = 6) -> tuple[list[str], list[Quote]]
         text = quote if isinstance(quote, str) else getattr(quote, "text", str(quote))
         theme = "" if isinstance(quote, str) else getattr(quote, "theme", "") or ""
         quotes.append(Quote(text=french_spacing(text, insert=True), theme=theme))
-    return labels, quotes[:limit]
+    return labels, quotes[:limit] if limit else quotes
 
 
-def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of) -> list[Block]:
+def _themes_cited(digest: Any, at_least: int) -> list[str]:
+    """The labels of the digest's themes cited by at least ``at_least`` respondents, most cited first."""
+    themes = sorted(getattr(digest, "themes", []) or [], key=lambda t: (getattr(t, "rank", 0) or 0))
+    return [t.label for t in themes if (getattr(t, "respondents", 0) or 0) >= at_least]
+
+
+def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of, seen: list | None = None) -> list[Block]:
+    """The blocks of one section of the template. ``seen`` holds the signatures of the remarks the report
+    already quotes (:func:`bilan.comments.similarity.distinct`): no remark is quoted twice, nor two that
+    share most of their words."""
+    seen = [] if seen is None else seen
     blocks = []
     for item in spec.get("blocks", []):
         kind = item.get("kind", "paragraph")
@@ -263,6 +322,9 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of) -> list[Block]:
             if "q" in item:
                 question = _question(inputs.results, item["q"])
                 items = ranked_labels(question, item.get("top"))
+                # The choices as the report says them (reported speech for first-person labels).
+                spoken = {question.option(code).label: label for code, label in (item.get("labels") or {}).items()}
+                items = [spoken.get(label, label) for label in items]
                 detail = item.get("detail")
                 if detail:
                     option = question.option(detail["c"])
@@ -285,9 +347,24 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of) -> list[Block]:
             if digest is None:
                 continue
             labels, quotes = _digest_quotes(digest)
-            text = ("Thèmes cités par ordre décroissant de fréquence : " + ", ".join(labels) + ".") if labels else ""
-            if labels or quotes:
+            quotes = distinct(quotes, lambda quote: quote.text, seen, limit=item.get("limit", QUOTES_PER_BLOCK))
+            lead = item.get("text", "Thèmes cités par ordre décroissant de fréquence :")
+            text = f"{lead} {'; '.join(labels)}." if labels and not item.get("no_themes") else ""
+            if text or quotes:
                 blocks.append(Block(kind="quotes", key=key, text=french_spacing(text, insert=True), quotes=quotes))
+        elif kind == "themes":
+            # What several people cite: the digest's themes with at least `at_least` respondents.
+            labels = _themes_cited(inputs.digests.get(item["q"]), item.get("at_least", 2))
+            if labels:
+                blocks.append(Block(kind="list", key=key, text=french_spacing(item["text"], insert=True),
+                                    items=[french_spacing(label, insert=True) for label in labels]))
+        elif kind == "remarks":
+            # One bullet per distinct remark the team marked for publication, in the team's order.
+            _, quotes = _digest_quotes(inputs.digests.get(item["q"]))
+            remarks = distinct(quotes, lambda quote: quote.text, seen)
+            if remarks:
+                blocks.append(Block(kind="list", key=key, text=french_spacing(item.get("text", ""), insert=True),
+                                    items=[quote.text for quote in remarks]))
         else:
             raise ReportTemplateError(f"Modèle de compte-rendu : bloc « {key} » de type « {kind} » inconnu.")
     return blocks
@@ -313,8 +390,11 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
         else:
             direction = "baisse" if change < 0 else "hausse"
             text += (f" ({direction} de {plural(abs(change), 'point')} par rapport à l'an dernier, "
-                     f"où le taux était de {figures['previous_rate']})")
-    blocks.append(Block(kind="paragraph", key="participation-rate", text=french_spacing(text + ".", insert=True),
+                     f"où le taux était de {figures['previous_rate']}{_reminder_cause(p, change)})")
+    text += "." + _reminder_sentence(p, previous_rate is not None and rate is not None)
+    if p.reminders is not None:
+        figures["reminders"] = fr_number(p.reminders)
+    blocks.append(Block(kind="paragraph", key="participation-rate", text=french_spacing(text, insert=True),
                         figures=figures))
     parts, figures = [], {}
     for term in SCHOOL_TYPES:
@@ -331,6 +411,77 @@ def participation_blocks(inputs: Inputs) -> list[Block]:
     return blocks
 
 
+# A change against last year worth naming in the opening summaries (points, on the rounded percentages).
+OPENING_CHANGE_POINTS = 5
+OPENING_MOVES = 4         # the largest moves only: a summary, not the list of every change
+
+
+def _moves(inputs: Inputs, indicators: list[dict]) -> tuple[list[str], list[str], dict[str, str]]:
+    """The indicators that moved by OPENING_CHANGE_POINTS or more since last year, the better way
+    (``better: up``, the default, or ``down``) and the worse way, as phrases, largest moves first."""
+    better, worse, figures = [], [], {}
+    for index, indicator in enumerate(indicators):
+        found = estimate(inputs.results, indicator)
+        comparison = found.previous
+        if comparison is None or comparison.previous_percent is None or found.percent_rounded is None:
+            continue
+        before = round(comparison.previous_percent + 1e-9)
+        change = found.percent_rounded - before
+        if abs(change) < OPENING_CHANGE_POINTS:
+            continue
+        figures[f"opening.{index}"] = f"{fr_percent(before)} → {fr_percent(found.percent_rounded)}"
+        phrase = (f"{indicator['statement']} ({fr_percent(before)} l'an dernier, "
+                  f"{fr_percent(found.percent_rounded)} cette année)")
+        improved = change > 0 if indicator.get("better", "up") == "up" else change < 0
+        (better if improved else worse).append((abs(change), phrase))
+    ordered = lambda moves: [phrase for _, phrase in sorted(moves, key=lambda m: -m[0])]  # noqa: E731
+    return ordered(better), ordered(worse), figures
+
+
+def opening_blocks(inputs: Inputs, spec: dict | None) -> list[Block]:
+    """The two summaries that open the report, drafted from the year's findings for the team to rewrite:
+    « Certaines difficultés demeurent : » (the difficulties most cited in the comments, what went down)
+    and « Ce qui avance : » (what went up since last year)."""
+    if not spec:
+        return []
+    better, worse, figures = _moves(inputs, spec.get("indicators", []))
+    difficulties = []
+    for source in spec.get("difficulties", []):
+        labels = _themes_cited(inputs.digests.get(source["q"]), source.get("at_least", 2))[:source.get("top", 3)]
+        if labels:
+            difficulties.append(f"{source['about']} {enumeration([label.lower() for label in labels])}")
+    if worse:
+        difficulties.append("en recul par rapport à l'an dernier : " + " ; ".join(worse[:OPENING_MOVES]))
+    blocks = []
+    if difficulties:
+        text = "Certaines difficultés demeurent : " + " ; ".join(difficulties) + "."
+        blocks.append(Block(kind="paragraph", key="opening-difficulties", draft=True, figures=dict(figures),
+                            text=french_spacing(text, insert=True)))
+    if better:
+        text = "Ce qui avance : " + " ; ".join(better[:OPENING_MOVES]) + "."
+        blocks.append(Block(kind="paragraph", key="opening-progress", draft=True, figures=dict(figures),
+                            text=french_spacing(text, insert=True)))
+    return blocks
+
+
+def _reminder_cause(p: Participation, change: int) -> str:
+    """The reminders as a possible cause of a fall: none this year when there were some last year."""
+    if change < 0 and p.reminders == 0 and p.previous_reminders:
+        return (", peut-être parce qu'aucune relance n'a été envoyée cette année, contre "
+                f"{plural(p.previous_reminders, 'relance')} l'an dernier")
+    return ""
+
+
+def _reminder_sentence(p: Participation, compared: bool) -> str:
+    """How many reminder rounds went out, when not already said as the cause of a fall."""
+    if p.reminders is None or (compared and p.reminders == 0 and p.previous_reminders):
+        return ""
+    if p.reminders == 0:
+        return " Aucune relance n'a été envoyée cette année."
+    rounds = "une relance a été envoyée" if p.reminders == 1 else f"{fr_number(p.reminders)} relances ont été envoyées"
+    return f" Cette année, {rounds} aux personnes qui n'avaient pas encore répondu."
+
+
 def _indicator_text(inputs: Inputs, indicator: Indicator) -> str:
     return french_spacing(f"{measure(inputs, indicator.selector)} {indicator.statement}", insert=True)
 
@@ -341,19 +492,37 @@ def action_blocks(inputs: Inputs) -> list[Block]:
                       text="Le plan d'action de cette campagne n'a pas encore été rédigé.")]
     items, figures = [], {}
     for index, action in enumerate(inputs.actions):
-        line = f"{action.title}. {action.description.strip().rstrip('.')}".strip().rstrip(".")
-        details = [f"responsable{NBSP}: {action.owner}" if action.owner else "",
-                   f"échéance{NBSP}: {numeric_date(action.due_date)}" if action.due_date else "",
-                   f"état{NBSP}: {action.status}"]
-        line += " (" + ", ".join(d for d in details if d) + ")"
-        answers = [_indicator_text(inputs, indicator) for indicator in action.indicators]
+        findings = [_indicator_text(inputs, indicator) for indicator in action.indicators]
         for number, indicator in enumerate(action.indicators):
             figures[f"{index}.{number}"] = measure(inputs, indicator.selector)
-        answers += [f"thème « {theme} »" for theme in action.themes]
-        if answers:
-            line += ". En réponse au constat : " + " ; ".join(answers)
-        items.append(french_spacing(line + ".", insert=True))
-    return [Block(kind="list", key="action-plan", items=items, figures=figures)]
+        findings += [f"les remarques du thème « {theme} »" for theme in action.themes]
+        items.append(action_sentence(action, findings))
+    annex = Block(kind="table", key="action-table", text="Le plan d'action en détail :",
+                  chart=Chart(title="Plan d'action", svg="", alt="",
+                              headers=["Action", "Responsable", "Échéance", "État"],
+                              rows=[[a.title, a.owner or "—", numeric_date(a.due_date) if a.due_date else "—",
+                                     a.status] for a in inputs.actions]))
+    return [Block(kind="list", key="action-plan", items=items, figures=figures), annex]
+
+
+def action_sentence(action: ActionData, findings: list[str]) -> str:
+    """An action as the report says it: the finding it answers, then what is planned.
+
+    « Parce que 40 % des répondants n'ont pas de connaissances sur l'accessibilité numérique, il est prévu
+    de former à l'accessibilité numérique : temps dédiés … (SRANE, d'ici le 30/06/2025). »
+    The title is an infinitive (« Former… », « Poursuivre… »), as action plans write them.
+    """
+    title = action.title.strip().rstrip(".")
+    verb = title[:1].lower() + title[1:]
+    planned = f"il est prévu d'{verb}" if verb[:1] in "aeiouyâàéèêëîïôûh" else f"il est prévu de {verb}"
+    sentence = f"Parce que {' ; '.join(findings)}, {planned}" if findings else planned[:1].upper() + planned[1:]
+    description = action.description.strip().rstrip(".")
+    if description:
+        sentence += f" : {description[:1].lower() + description[1:]}"
+    details = [action.owner or "", f"d'ici le {numeric_date(action.due_date)}" if action.due_date else "",
+               f"état{NBSP}: {action.status.lower()}" if action.status else ""]
+    sentence += " (" + ", ".join(d for d in details if d) + ")."
+    return french_spacing(sentence, insert=True)
 
 
 def follow_up_blocks(inputs: Inputs) -> list[Block]:
@@ -385,10 +554,43 @@ def follow_up_blocks(inputs: Inputs) -> list[Block]:
 
 # --- Edits, layout, notes ------------------------------------------------
 
+# A figure kept live in the team's wording: « {{chiffre:unknown}} » is stated with today's value.
+LIVE_FIGURE = re.compile(r"\{\{chiffre:([\w.]+)\}\}")
+
+
+def _figure_pattern(value: str) -> re.Pattern:
+    """Where a figure as stated (« 57 % », « la majorité ») appears in a text, any kind of space inside,
+    never inside a longer number or word (« 157 % », « 57,5 % »)."""
+    body = r"[\s\u00a0\u202f]".join(re.escape(part) for part in value.split())
+    return re.compile(rf"(?<![\w,]){body}(?![\w]|,\d)")
+
+
+def with_live_figures(text: str, figures: dict[str, str]) -> str:
+    """The team's wording of a paragraph with each figure it states as drafted replaced by its mark
+    (:data:`LIVE_FIGURE`), so that the number follows the data while the words stay the team's.
+
+    A figure is made live only when that is unambiguous: its value is stated exactly once in the text and
+    no other figure of the paragraph has the same value. Otherwise it stays as the team wrote it (and the
+    paragraph is flagged « À relire » when the data change, as every edited paragraph whose figures move).
+    """
+    names_of: dict[str, list[str]] = {}
+    for name, value in figures.items():
+        if value.strip():
+            names_of.setdefault(value, []).append(name)
+    # Longest values first: « 157 % » is made live before « 57 % » is looked for.
+    for value, names in sorted(names_of.items(), key=lambda item: -len(item[0])):
+        pattern = _figure_pattern(value)
+        if len(names) == 1 and len(pattern.findall(text)) == 1:
+            text = pattern.sub(lambda _, name=names[0]: f"{{{{chiffre:{name}}}}}", text)
+    return text
+
+
 def apply_edit(block: Block, edit: Edit) -> None:
     changed = [f"{name} : {edit.figures.get(name, '—')} → {value}"
                for name, value in block.figures.items() if edit.figures.get(name) != value]
-    block.text = edit.text
+    # Live figures take today's value (the value written against when the template no longer has it).
+    block.text = LIVE_FIGURE.sub(lambda m: block.figures.get(m.group(1), edit.figures.get(m.group(1), m.group(0))),
+                                 edit.text)
     block.edited = True
     block.flagged = bool(changed)
     block.changed = [french_spacing(c, insert=True) for c in changed]
@@ -396,8 +598,9 @@ def apply_edit(block: Block, edit: Edit) -> None:
 
 def collect_notes(sections: list[Section], glossary: dict[str, str]) -> list[Note]:
     """Footnotes for the acronyms the visible text uses, numbered by first use."""
-    text = "\n".join(" ".join([s.title] + [b.text for b in s.blocks] + [i for b in s.blocks for i in b.items]
-                              + [q.text for b in s.blocks for q in b.quotes])
+    # In reading order: a block's text, then its items, then its quotes.
+    text = "\n".join(" ".join([s.title] + [part for b in s.blocks
+                                           for part in [b.text, *b.items, *(q.text for q in b.quotes)]])
                      for s in sections if not s.hidden)
     found = []
     for term, meaning in glossary.items():
@@ -415,15 +618,21 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
     subtitle = french_spacing(template["subtitle"].format(school_year_slash=inputs.school_year.replace("-", "/")),
                               insert=True)
     intro = Block(kind="paragraph", key="intro", text=french_spacing(template["intro"], insert=True))
-    sections = [Section(key="participation", title="Participation", blocks=[intro] + participation_blocks(inputs))]
+    opening = opening_blocks(inputs, template.get("opening"))
+    sections = [Section(key="participation", title="Participation",
+                        blocks=[intro, *participation_blocks(inputs), *opening])]
+    quoted: list = []     # the remarks already quoted, so that none is quoted twice
     for spec in template["sections"]:
         sections.append(Section(key=spec["key"], title=spec["title"], level=spec.get("level", 1),
-                                blocks=template_blocks(inputs, spec, svg_of, alt_of)))
+                                blocks=template_blocks(inputs, spec, svg_of, alt_of, quoted)))
     if inputs.previous_actions:
         sections.append(Section(key=FOLLOW_UP_SECTION,
                                 title=f"Suivi du plan d'action {inputs.previous_school_year}",
                                 blocks=follow_up_blocks(inputs)))
-    sections.append(Section(key=ACTION_SECTION, title="Après le bilan, l'action", blocks=action_blocks(inputs)))
+    closing = [Block(kind="paragraph", key="closing", text=french_spacing(template["closing"], insert=True))
+               ] if template.get("closing") else []
+    sections.append(Section(key=ACTION_SECTION, title="Après le bilan, l'action",
+                            blocks=action_blocks(inputs) + closing))
 
     by_key = {section.key: section for section in sections}
     for addition in inputs.additions:
@@ -443,8 +652,9 @@ def build_report(inputs: Inputs, svg_of: Callable | None = None, alt_of: Callabl
     if inputs.order:
         rank = {key: i for i, key in enumerate(inputs.order)}
         sections.sort(key=lambda s: rank.get(s.key, len(rank)))
-    return ReportDocument(
+    # French typography last (’, 6ᵉ…), over everything the document says, the team's words included.
+    return typeset_document(ReportDocument(
         title=title, subtitle=subtitle, campaign=inputs.campaign, school_year=inputs.school_year,
         academie=inputs.academie, generated_on=(inputs.today or datetime.now().astimezone().date()).isoformat(),
         sections=sections, notes=collect_notes(sections, template.get("notes", {})),
-    )
+    ))

@@ -15,6 +15,8 @@ from typing import Any
 from bilan.lookup import find
 
 DOCUMENT_FORMAT = "bilan-report/1"
+# Shown under a paragraph the builder drafted from the findings (``Block.draft``) until the team rewrites it.
+DRAFT_NOTE = "Proposition rédigée à partir des résultats de l’année\u00a0: à relire et à réécrire."
 
 
 @dataclass
@@ -68,6 +70,7 @@ class Block:
     flagged: bool = False
     changed: list[str] = field(default_factory=list)   # "name: before → now"
     custom: bool = False                                # added by the team
+    draft: bool = False                                 # drafted from the findings, for the team to rewrite
 
 
 @dataclass

@@ -8,10 +8,12 @@ from pathlib import Path
 
 from django.db import transaction
 from django.db.models import Max
+from django.db.models.functions import TruncDate
 from django.urls import reverse
 from django.utils import timezone
 
 from bilan.french import fr_size
+from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
 from bilan.reports import builder
 from bilan.reports.actions import theme_labels
 from bilan.reports.document import Image, ReportDocument
@@ -35,12 +37,21 @@ def participation(campaign: Campaign) -> builder.Participation:
         schools=invitations.values("school").distinct().count(),
         by_school_type=by_type,
     )
+    result.reminders = reminder_rounds(campaign.id)
     if campaign.previous_id:
         result.previous_invited = Invitation.objects.filter(campaign_id=campaign.previous_id) \
             .values("referent").distinct().count()
         result.previous_respondents = Response.objects.filter(
             campaign_id=campaign.previous_id, status=ResponseStatus.SUBMITTED).count()
+        result.previous_reminders = reminder_rounds(campaign.previous_id)
     return result
+
+
+def reminder_rounds(campaign_id: int) -> int:
+    """How many times reminders went out for a campaign: the days on which at least one was sent."""
+    sent = OutgoingMail.objects.filter(campaign_id=campaign_id, kind=MailKind.REMINDER, status=MailStatus.SENT,
+                                       sent_at__isnull=False)
+    return sent.annotate(day=TruncDate("sent_at")).values("day").distinct().count()
 
 
 def _mention_questions(questionnaire_code: str) -> set[str]:
@@ -113,12 +124,15 @@ def build_campaign_report(campaign: Campaign) -> ReportDocument:
 
 
 def save_edit(campaign: Campaign, block_key: str, text: str, user=None) -> ReportEdit:
-    """Keep the team's wording of a paragraph, with the figures it was written against."""
+    """Keep the team's wording of a paragraph, with the figures it was written against; the figures it
+    states stay live (the same number is then stated with the data of the day, and the paragraph flagged)."""
     document = build_campaign_report(campaign)
     block = document.block(block_key)
+    # The figures the text states as drafted stay live (builder.with_live_figures): the team edits the words.
     edit, _ = ReportEdit.objects.update_or_create(
         campaign=campaign, block_key=block_key,
-        defaults={"text": text.strip(), "figures": block.figures, "edited_by": user})
+        defaults={"text": builder.with_live_figures(text.strip(), block.figures), "figures": block.figures,
+                  "edited_by": user})
     return edit
 
 

@@ -29,6 +29,13 @@ TRUTH_TO_CODEBOOK = {
                     "device_per_pupil": "equipement-eleve", "digital_lab": "labo-recherche",
                     "free_software": "logiciels-libres", "stable_team": "equipe-stable", "techno": "technologie",
                     "tutorials": "tutoriels"},
+    "PROJ_TOPICS": {"erasmus": "projets-erasmus", "specific_resources": "ressources-activites",
+                    "etwinning": "projets-etwinning", "ent_tools": "projets-ent"},
+    "STEER_DETAILS": {"equipment": "pilotage-equipement", "development_plans": "pilotage-plans",
+                      "committees": "pilotage-comites"},
+    "NEXT_PROJECTS": {"parents": "ateliers-parents", "apps_education": "formation-apps-education",
+                      "tools_workshops": "ateliers-outils", "pix": "projets-pix", "screens_health": "ecrans-sante",
+                      "ai": "projets-ia"},
 }
 
 

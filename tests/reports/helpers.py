@@ -27,8 +27,8 @@ def odt_text(content: bytes) -> str:
 
 
 def normalised(text: str) -> str:
-    """Lower case, no accents, every kind of space as one plain space, lines joined."""
-    text = unicodedata.normalize("NFKD", text)
+    """Lower case, no accents, every kind of space as one plain space, lines joined, ’ as '."""
+    text = unicodedata.normalize("NFKD", text.replace("\u2019", "'"))
     text = "".join(c for c in text if not unicodedata.combining(c)).lower()
     return re.sub(r"\s+", " ", text.replace("\u00a0", " ").replace("\u202f", " "))
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bilan.commentary.services import theme_records
+from bilan.french import typeset
 from bilan.reports import actions as plan
 from bilan.reports import services
 from bilan.reports.models import Action, ActionStatus
@@ -109,10 +110,11 @@ def test_a_pilot_adds_an_action_linked_to_a_finding_and_a_theme(personas):
          "statement": f"ont répondu «{NBSP}Apps Éducation{NBSP}: Je connais{NBSP}» à "
                       f"«{NBSP}Ressources institutionnelles{NBSP}»"}]
     assert added.themes == [theme.code]
-    # The report's last section lists it with its figure and the theme's label.
+    # The report's last section says it as a sentence, with its figure and the theme's label.
     (item,) = [i for i in services.build_campaign_report(campaign).sections[-1].blocks[0].items
-               if i.startswith(VALID["title"])]
-    assert "veulent se former à l'accessibilité" in item and f"thème «{NBSP}{theme.label}{NBSP}»" in item
+               if typeset(VALID["title"])[1:] in i]
+    assert item.startswith("Parce que ")
+    assert "veulent se former à l’accessibilité" in item and f"thème «{NBSP}{typeset(theme.label)}{NBSP}»" in item
     assert "30/06/2026" in item
 
 

@@ -4,6 +4,7 @@ import re
 
 import pytest
 
+from bilan.french import typeset
 from bilan.reports import services
 from bilan.reports.models import Action
 from bilan.reports.renderers import render
@@ -26,13 +27,14 @@ def test_the_last_section_lists_the_actions_with_the_finding_they_answer(campaig
     current, _ = campaigns
     document = services.build_campaign_report(current)
     last = document.sections[-1]
-    assert last.title == "Après le bilan, l'action"
+    assert last.title == "Après le bilan, l’action"
     action = assessment_action()
-    (item,) = [i for i in last.blocks[0].items if i.startswith(action.title)]
+    (item,) = [i for i in last.blocks[0].items if typeset(action.title)[1:] in i]
+    assert item.startswith("Parce que ")   # the finding first, then what is planned
     published = next(f["value"] for f in seed["figures"] if f["id"] == "science-assessment-unknown")
     assert re.search(rf"{published}\u00a0% ne connaissent pas les recommandations des sciences cognitives "
                      r"pour évaluer .*\(évaluation\)", item)
-    assert action.owner in item and action.get_status_display() in item
+    assert action.owner in item and action.get_status_display().lower() in item
     text = normalised(render(document, "md")[2].decode())
     assert normalised(action.title) in text.split("## apres le bilan, l'action")[1]
 
@@ -41,9 +43,9 @@ def test_next_years_report_shows_how_each_indicator_moved(campaigns):
     previous, current = campaigns
     document = services.build_campaign_report(current)
     follow_up = document.section("follow-up")
-    assert follow_up.title == "Suivi du plan d'action 2023-2024"
+    assert follow_up.title == "Suivi du plan d’action 2023-2024"
     action = assessment_action()
-    (item,) = [i for i in follow_up.blocks[0].items if i.startswith(action.title)]
+    (item,) = [i for i in follow_up.blocks[0].items if i.startswith(typeset(action.title))]
     before = campaign_results(previous, with_previous=False).question("SCI_ASSESS_KNOWN").option("no")
     now = campaign_results(current, with_previous=False).question("SCI_ASSESS_KNOWN").option("no")
     assert before.percent_rounded != now.percent_rounded
@@ -52,13 +54,13 @@ def test_next_years_report_shows_how_each_indicator_moved(campaigns):
     assert (f"{before.percent_rounded}\u00a0% en 2023-2024, {now.percent_rounded}\u00a0% cette année "
             f"({sign}{points}\u00a0points)") in item
     html = render(document, "html")[2].decode()
-    assert "Suivi du plan d&#x27;action 2023-2024" in html
+    assert "Suivi du plan d’action 2023-2024" in html
 
 
 def test_a_campaign_without_a_plan_says_so(campaigns):
     _, current = campaigns
     last = services.build_campaign_report(current).sections[-1]
-    assert last.blocks[0].text == "Le plan d'action de cette campagne n'a pas encore été rédigé."
+    assert last.blocks[0].text == "Le plan d’action de cette campagne n’a pas encore été rédigé."
 
 
 def test_the_demo_plan_can_be_created_again_without_duplicates(campaigns):

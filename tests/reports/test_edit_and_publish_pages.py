@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 from lxml import html as lxml_html
 
+from bilan.french import typeset
 from bilan.reports import services
 from bilan.reports.models import ReportVersion
 from bilan.surveys.models import Campaign
@@ -37,7 +38,8 @@ def test_the_edit_page_holds_the_paragraph_as_drafted_then_as_last_edited(pilot)
 
     rewritten = f"Texte de l'équipe : {block.figures['unknown']} ne connaissent pas ces recommandations."
     assert pilot.post(edit, {"text": rewritten}).status_code == 302
-    assert textarea_text(pilot.get(edit)) == rewritten
+    # Kept as written, in French typography (’ for ').
+    assert textarea_text(pilot.get(edit)) == typeset(rewritten) == rewritten.replace("'", "\u2019")
 
 
 def test_publishing_without_confirmation_publishes_nothing(pilot):

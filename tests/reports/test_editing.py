@@ -29,18 +29,36 @@ def test_an_edited_paragraph_is_kept_and_flagged_when_its_figure_changes(campaig
     unchanged = services.build_campaign_report(campaign).block("science-assessment")
     assert unchanged.text == rewritten and unchanged.edited and not unchanged.flagged
 
-    add_answers(campaign, 40, {"SCI_ASSESS_KNOWN": "no", "SCI_ASSESS_TRAINING": "yes"})
+    # 40 more who do not know, half of whom want training: « la majorité » still wants it, only « unknown » moves.
+    add_answers(campaign, 20, {"SCI_ASSESS_KNOWN": "no", "SCI_ASSESS_TRAINING": "yes"})
+    add_answers(campaign, 20, {"SCI_ASSESS_KNOWN": "no", "SCI_ASSESS_TRAINING": "no"})
     document = services.build_campaign_report(campaign)
     block = document.block("science-assessment")
-    assert block.text == rewritten
+    # The team's words are kept; the figure they state is live: it says today's value, and the paragraph
+    # is flagged for the team to check that the words still fit it.
+    now = block.figures["unknown"]
+    assert now != stated
+    assert block.text == rewritten.replace(stated, now)
     assert block.flagged
     (change,) = block.changed
-    assert change.startswith("unknown") and stated in change and block.figures["unknown"] in change
-    assert block.figures["unknown"] != stated
+    assert change.startswith("unknown") and stated in change and now in change
     html = render(document, "html")[2].decode()
-    assert rewritten.replace("'", "&#x27;") in html and "À relire" in html
+    assert block.text in html and "À relire" in html
     # Paragraphs nobody edited follow the new data without a flag.
     assert not document.block("science-memory").flagged
+
+
+def test_only_a_figure_stated_once_and_alone_is_kept_live():
+    from bilan.reports.builder import LIVE_FIGURE, with_live_figures
+
+    figures = {"unknown": "57\u00a0%", "training": "la majorité", "other": "157\u00a0%"}
+    # Typed with a plain space, next to a longer number that is another figure.
+    text = with_live_figures("57 % ne savent pas, dont la majorité veut se former ; 157 % ailleurs.", figures)
+    assert LIVE_FIGURE.findall(text) == ["unknown", "training", "other"]
+    # Stated twice, inside a longer number, or shared by two figures: left as written.
+    assert with_live_figures("57 % et encore 57 %", figures) == "57 % et encore 57 %"
+    assert with_live_figures("57,5 % ou 1 057 %", {"unknown": "57 %"}) == "57,5 % ou 1 057 %"
+    assert with_live_figures("57 %", {"a": "57 %", "b": "57 %"}) == "57 %"
 
 
 def test_reverting_an_edit_brings_back_the_drafted_text(campaign):
@@ -63,8 +81,8 @@ def test_sections_can_be_hidden_reordered_and_extended(campaign):
     skills = document.section("skills")
     assert [b.kind for b in skills.blocks[-2:]] == ["paragraph", "image"]
     html = render(document, "html")[2].decode()
-    assert "Le mot de l&#x27;équipe départementale." in html
-    assert 'alt="Photographie d&#x27;un atelier"' in html and "data:image/png;base64," in html
+    assert "Le mot de l’équipe départementale." in html
+    assert 'alt="Photographie d’un atelier"' in html and "data:image/png;base64," in html
     assert "jamais consultés" not in html
     odt = render(document, "odt")[2]
     assert b"Pictures/" in odt

@@ -78,7 +78,7 @@ def test_the_odt_reopens_with_the_reports_text(outputs):
 def test_the_markdown_has_headings_lists_tables_and_footnotes(outputs):
     md = outputs["md"][2].decode()
     assert md.startswith("# Être RUPN en 2024\n")
-    assert "\n## Après le bilan, l'action\n" in md and "\n- Apps éducation\n" in md
+    assert "\n## Après le bilan, l’action\n" in md and "\n- Apps éducation\n" in md
     assert "| Réponse | Effectif | Part des répondants |" in md
     assert "RUPN[^1]" in md and "[^1]: RUPN\u00a0: " in md
 
@@ -107,8 +107,9 @@ def test_a_quote_marked_in_the_comments_pages_appears_without_the_name_it_held(d
     response.save()
     mark_quote(campaign, response.pk, "SUGGESTIONS")
     document = services.build_campaign_report(campaign)
-    (quotes,) = [b.quotes for b in document.section("suggestions").blocks if b.quotes]
-    (quote,) = [q.text for q in quotes if "tutoriels sur le wifi" in q.text]
+    # The suggestions are one bullet each (the remarks the team marked, in its order).
+    (remarks,) = [b.items for b in document.section("suggestions").blocks if b.items]
+    (quote,) = [text for text in remarks if "tutoriels sur le wifi" in text]
     assert referent.last_name not in quote
     for fmt in FORMATS:
         content = render(document, fmt)[2]
@@ -121,7 +122,7 @@ def test_a_quote_marked_in_the_comments_pages_appears_without_the_name_it_held(d
 def test_the_builder_words_and_rates():
     assert truncated_rate(145, 446) == 32 and truncated_rate(185, 440) == 42 and truncated_rate(1, 0) is None
     assert [share_in_words(p) for p in (85, 60, 50, 42, 33, 25, 10)] == [
-        "la grande majorité", "la majorité", "la moitié", "plus du tiers", "le tiers", "le quart", "une minorité"]
+        "la grande majorité", "la majorité", "la moitié", "beaucoup", "le tiers", "le quart", "peu"]
 
 
 def test_a_template_naming_an_unknown_question_is_refused_clearly(demo_db, db):
@@ -170,7 +171,7 @@ def test_personas_read_edit_and_publish_as_their_role_allows(client, personas):
     assert "Modifier ce paragraphe" in client.get(detail).content.decode()
     assert "ne peut pas être vide" in client.post(edit, {"text": "  "}).content.decode()
     assert client.post(edit, {"text": "Texte de l'équipe sur les ateliers."}).status_code == 302
-    assert "Texte de l&#x27;équipe sur les ateliers." in client.get(detail).content.decode()
+    assert "Texte de l’équipe sur les ateliers." in client.get(detail).content.decode()
     response = client.post(publish, {"confirm": "on"})
     version_url = reverse("reports:version", args=[slug, 1])
     assert response.status_code == 302 and response["Location"] == version_url

@@ -8,7 +8,7 @@ from html import escape
 from importlib.resources import files
 
 from bilan.french import numeric_date
-from bilan.reports.document import Block, ReportDocument
+from bilan.reports.document import DRAFT_NOTE, Block, ReportDocument
 from bilan.reports.renderers import NoteMarks, base_filename
 
 STYLESHEETS = files("bilan.reports") / "static" / "reports"
@@ -44,29 +44,35 @@ def block_html(block: Block, notes: NoteMarks, edit_url=None) -> str:
             parts.append(f"<p>{text}</p>")
         items = "".join(f"<li>{notes.mark(escape(item))}</li>" for item in block.items)
         parts.append(f"<ul>{items}</ul>")
-    elif block.kind == "chart" and block.chart:
+    elif block.kind in ("chart", "table") and block.chart:
         chart = block.chart
+        if block.kind == "table" and text:
+            parts.append(f"<p>{text}</p>")
         head = "".join(f'<th scope="col">{escape(h)}</th>' for h in chart.headers)
+        cell = '<td class="num">' if block.kind == "chart" else "<td>"
         body = "".join("<tr>" + f'<th scope="row">{escape(row[0])}</th>'
-                       + "".join(f'<td class="num">{escape(c)}</td>' for c in row[1:]) + "</tr>"
+                       + "".join(f"{cell}{escape(c)}</td>" for c in row[1:]) + "</tr>"
                        for row in chart.rows)
         # The table scrolls on its own on a narrow screen (the page never gets wider than the
         # screen); a keyboard reaches the scrolling area through its tabindex.
-        caption = f"{escape(chart.title)} (données du graphique)"
-        parts.append(f"<figure>{_svg(chart)}<figcaption>{escape(chart.alt)}</figcaption></figure>"
-                     f'<div class="report-table" role="region" tabindex="0" aria-label="{caption}">'
+        caption = escape(chart.title) + (" (données du graphique)" if block.kind == "chart" else "")
+        if block.kind == "chart":
+            parts.append(f"<figure>{_svg(chart)}<figcaption>{escape(chart.alt)}</figcaption></figure>")
+        parts.append(f'<div class="report-table" role="region" tabindex="0" aria-label="{caption}">'
                      f"<table><caption>{caption}</caption>"
                      f"<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table></div>")
     elif block.kind == "quotes":
         if text:
             parts.append(f"<p>{text}</p>")
-        parts.extend(f"<blockquote><p>{escape(q.text)}</p></blockquote>" for q in block.quotes)
+        parts.extend(f"<blockquote><p>{notes.mark(escape(q.text))}</p></blockquote>" for q in block.quotes)
     elif block.kind == "image" and block.image:
         image = block.image
         caption = f"<figcaption>{escape(image.caption)}</figcaption>" if image.caption else ""
         parts.append(f'<figure><img src="data:{escape(image.mimetype)};base64,{image.data_base64}" '
                      f'alt="{escape(image.alt, quote=True)}">{caption}</figure>')
     html = "".join(parts)
+    if block.draft and not block.edited:
+        html = (f'<div class="draft">{html}<p class="draft-note">{DRAFT_NOTE}</p></div>')
     if block.flagged:
         changes = "; ".join(block.changed)
         html = (f'<div class="flag">{html}<p class="flag-note">À relire\u00a0: un chiffre a changé depuis la '

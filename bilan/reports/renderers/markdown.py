@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from bilan.french import numeric_date
-from bilan.reports.document import IMAGE_MIMETYPES, ReportDocument
+from bilan.reports.document import DRAFT_NOTE, IMAGE_MIMETYPES, ReportDocument
 from bilan.reports.renderers import NoteMarks, base_filename
 
 # Markdown's inline markup (emphasis, code, links and images, raw HTML and entities, tables,
@@ -63,16 +63,19 @@ def render_markdown(document: ReportDocument) -> tuple[str, str, bytes]:
                           + _inline("; ".join(block.changed)) + ").", ""]
             if block.text:
                 lines += [mark(block.text), ""]
+            if block.draft and not block.edited:
+                lines += [f"*{_inline(DRAFT_NOTE)}*", ""]
             if block.kind == "list":
                 lines += ["- " + mark(item).replace("\n", "\n  ") for item in block.items] + [""]
-            elif block.kind == "chart" and block.chart:
+            elif block.kind in ("chart", "table") and block.chart:
                 chart = block.chart
-                lines += [f"*{_inline(chart.alt)}*", "", "| " + " | ".join(map(_inline, chart.headers)) + " |",
-                          "|" + "---|" * len(chart.headers)]
+                if block.kind == "chart":
+                    lines += [f"*{_inline(chart.alt)}*", ""]
+                lines += ["| " + " | ".join(map(_inline, chart.headers)) + " |", "|" + "---|" * len(chart.headers)]
                 lines += ["| " + " | ".join(map(_inline, row)) + " |" for row in chart.rows] + [""]
             elif block.kind == "quotes":
                 for quote in block.quotes:
-                    lines += [("> " + line).rstrip() for line in md_text(quote.text)] + [""]
+                    lines += [("> " + line).rstrip() for line in mark(quote.text).split("\n")] + [""]
             elif block.kind == "image" and block.image and block.image.mimetype in _SHOWN_TYPES:
                 image = block.image
                 lines += [f"![{_inline(image.alt)}](data:{image.mimetype};base64,{image.data_base64})", ""]
