@@ -12,6 +12,7 @@ import hashlib
 import json
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -59,6 +60,7 @@ class ThemeDigest:
     respondents: int          # respondents citing the theme
     rank: int                 # 1 = most cited
     quotes: list[str]         # pseudonymised; the quotes marked for publication first, else representative ones
+    departements: dict[str, int] = field(default_factory=dict)  # respondents citing the theme, by département
 
 
 @dataclass
@@ -78,6 +80,8 @@ def comment_digest(campaign) -> dict[str, QuestionDigest]:
     passes = automatic_pass(campaign)
     pseudonymiser = roster_pseudonymiser(campaign.academie_id)
     published = _published_by_question(campaign)
+    # Where those who cite a theme work (the report names a theme cited in one département mostly).
+    place_of = dict(Response.objects.filter(campaign=campaign).values_list("id", "departement_code"))
     digest: dict[str, QuestionDigest] = {}
     # In questionnaire order: the cached pass is a JSON object, and PostgreSQL's
     # jsonb does not keep key order.
@@ -98,8 +102,9 @@ def comment_digest(campaign) -> dict[str, QuestionDigest]:
             quotes = list(dict.fromkeys([*marked_here, *row["quotes"]]))
             if marked_here:
                 quotes = quotes[:max(len(marked_here), QUOTES_PER_THEME)]
+            places = Counter(place_of.get(response_id, "") for response_id in members.get(row["code"], ()))
             themes.append(ThemeDigest(row["code"], row["label"], row["respondents"], row["rank"],
-                                      [pseudonymiser.apply(q) for q in quotes]))
+                                      [pseudonymiser.apply(q) for q in quotes], dict(places)))
         digest[question_code] = QuestionDigest(
             question_code=question_code,
             answered=data["answered"],

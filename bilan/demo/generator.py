@@ -425,7 +425,8 @@ YEAR_TARGETS: dict[str, dict[str, Any]] = {
                          "resource_persons": 38, "trainings": 52, "other": 6},
         "INFO_NETWORKS": {"_anchor": "x", "x": 26, "facebook": 21, "tchap": 16, "instagram": 12,
                           "linkedin": 8, "youtube": 6, "mastodon": 4, "other": 2},
-        "INFO_PERSONS": {"rate": 0.7},
+        # The seed: « les plus citées étant les collègues RUPN et du SRANE ».
+        "INFO_PERSONS": {"rate": 0.7, "themes": {"rupn_colleagues": 0.45, "srane": 0.35, "other_resources": 0.2}},
         "INFO_MISSING": {"rate": 40, "themes": {"ai": 2, "*": 1.0}},
         "INFO_SURVEYS_COLLEAGUES": {"yes": 61, "no": 76, "_skip": 8},
         # The seed's ranking: Discussions, Café numérique, Ateliers thématiques.

@@ -35,7 +35,7 @@ from bilan.french import (
 )
 from bilan.reports.document import Block, Chart, Image, Note, Quote, ReportDocument, Section
 from bilan.reports.typography import typeset_document
-from bilan.vocabularies import SCHOOL_TYPES
+from bilan.vocabularies import SCHOOL_TYPES, departement_label
 
 BUILTIN_DIR = Path(__file__).resolve().parent / "builtin"
 ACTION_SECTION = "action"
@@ -234,6 +234,17 @@ def measure(inputs: Inputs, selector: dict[str, Any]) -> str:
                     label += " ?"
                 return french_spacing(guillemets(label), insert=True)
         return selector["otherwise"]
+    if kind == "themes":
+        # The most cited themes of a question's comments, by name: « les collègues RUPN et le SRANE ».
+        labels = _themes_cited(inputs.digests.get(selector["q"]), selector.get("at_least", 2))[:selector.get("top", 2)]
+        if not labels:
+            return ""
+        return selector.get("prefix", "") + enumeration([label[:1].lower() + label[1:] for label in labels])
+    if kind == "verdict":
+        # Words chosen by the data: `then` when every share of `of` (of those asked) reaches `at_least`.
+        shares = [estimate(results, part).percent_of_asked for part in selector["of"]]
+        holds = all(share is not None and share >= selector["at_least"] for share in shares)
+        return selector["then"] if holds else selector["otherwise"]
     if kind == "mention":
         pattern = re.compile(selector["pattern"])
         return fr_number(sum(1 for text in inputs.texts.get(selector["q"], []) if pattern.search(text)))
@@ -358,6 +369,8 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of, seen: list | Non
             if labels:
                 blocks.append(Block(kind="list", key=key, text=french_spacing(item["text"], insert=True),
                                     items=[french_spacing(label, insert=True) for label in labels]))
+        elif kind == "places":
+            blocks += place_blocks(key, item, inputs.digests.get(item["q"]))
         elif kind == "remarks":
             # One bullet per distinct remark the team marked for publication, in the team's order.
             _, quotes = _digest_quotes(inputs.digests.get(item["q"]))
@@ -367,6 +380,22 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of, seen: list | Non
                                     items=[quote.text for quote in remarks]))
         else:
             raise ReportTemplateError(f"Modèle de compte-rendu : bloc « {key} » de type « {kind} » inconnu.")
+    return blocks
+
+
+def place_blocks(key: str, item: dict, digest: Any) -> list[Block]:
+    """A paragraph for each theme cited mostly in one département: by at least ``at_least`` people there
+    (never fewer than the secret statistique would let a table show) and by at least ``share`` of all who
+    cite it (« Des personnes de la Charente-Maritime signalent… » in the seed)."""
+    blocks = []
+    for theme in getattr(digest, "themes", None) or []:
+        places = getattr(theme, "departements", None) or {}
+        total = sum(places.values())
+        for code, count in sorted(places.items(), key=lambda place: -place[1]):
+            if code and count >= item.get("at_least", 5) and count >= item.get("share", 0.8) * total:
+                text = item["text"].format(place=departement_label(code), theme=theme.label)
+                blocks.append(Block(kind="paragraph", key=f"{key}-{theme.code}",
+                                    text=french_spacing(text, insert=True)))
     return blocks
 
 

@@ -71,6 +71,14 @@ def test_the_participation_says_no_reminder_was_sent(report, fmt):
             "qu'aucune relance n'a ete envoyee cette annee, contre 2 relances l'an dernier)") in text
 
 
+def test_the_information_section_names_the_newsletters_the_persons_and_the_surveys(report):
+    text = normalised(section_of(report["md"], "Diffuser des informations"))
+    assert "les lettres d'information sont appreciees : 72 % des personnes" in text
+    # The persons the comments cite most, by name (the comments' themes, not words of the template).
+    assert "26 % s'appuient sur des personnes ressources, les plus citees etant les collegues rupn et le srane." in text
+    assert re.search(r"\d+ % des rupn sondent leurs collegues", text)
+
+
 def test_the_exchange_methods_come_in_the_seeds_order(report):
     methods = bullets(section_of(report["md"], "Organiser ou faciliter"))
     assert [normalised(m) for m in methods[:3]] == [
@@ -91,6 +99,27 @@ def test_the_projects_and_the_steering_say_what_the_seed_says(report):
     # Reported speech, never the respondents' « je ».
     assert "- un pilotage auquel le RUPN" in steering and "je ne suis pas" not in steering
     assert "Schematic" in steering
+
+
+def test_the_partners_get_the_seeds_verdict_and_the_remark_of_one_departement(report):
+    text = normalised(section_of(report["md"], "Relations avec les partenaires"))
+    assert "sauf exception, les relations avec les partenaires sont bonnes." in text
+    assert ("dans le departement 17 – charente-maritime, des personnes signalent ceci : "
+            "« faire directement les demandes d'assistance par seren-it »") in text
+
+
+@pytest.mark.parametrize(("places", "said"), [
+    ({"17": 5, "86": 1}, ["17"]),          # 5 people (the limit), 5 of 6 (83 %)
+    ({"17": 4}, []),                       # one person short
+    ({"17": 8, "86": 2}, ["17"]),          # 8 of 10: the share at its limit
+    ({"17": 7, "86": 2}, []),              # 7 of 9 (78 %): just under the share
+    ({"17": 6, "86": 6}, []),              # cited everywhere alike
+])
+def test_a_theme_is_placed_in_a_departement_only_when_most_who_cite_it_work_there(places, said):
+    digest = SimpleNamespace(themes=[SimpleNamespace(code="t", label="Un thème", departements=places)])
+    item = {"at_least": 5, "share": 0.8, "text": "{place} : {theme}"}
+    blocks = builder.place_blocks("places", item, digest)
+    assert [block.text.split(" ")[0] for block in blocks] == said
 
 
 def test_the_next_years_projects_list_what_several_people_cite(report):

@@ -66,3 +66,34 @@ def test_no_one_takes_the_negation_elided_before_a_vowel():
     assert words_with_verb("personne", "a l'intention|ont l'intention") == "personne n'a l'intention"
     assert words_with_verb("personne", "aimerait|aimeraient") == "personne n'aimerait"
     assert words_with_verb("beaucoup", "sait") == "beaucoup sait"  # no plural given: the one form
+
+
+def _results_with_shares(*counts_of_four):
+    """Results of a one-question campaign (yes/no, four respondents) for each count of « yes » given."""
+    import yaml
+
+    from bilan.analysis import AnswerTable, analyse
+    from bilan.questionnaire import parse_questionnaire
+
+    questions = [{"code": f"Q{i}", "type": "yesno", "text": f"Question {i}"} for i in range(len(counts_of_four))]
+    questionnaire = parse_questionnaire(yaml.safe_dump(
+        {"code": "essai", "version": "1", "title": "Essai", "sections": [{"code": "s", "title": "S",
+                                                                          "questions": questions}]}))
+    records = [{"answers": {f"Q{i}": "yes" if person < count else "no" for i, count in enumerate(counts_of_four)},
+                "school_type": "college", "departement_code": "86"} for person in range(4)]
+    return analyse(questionnaire, AnswerTable.from_records(questionnaire, records), small_cell=0)
+
+
+@pytest.mark.parametrize(("counts", "verdict"), [
+    ((3, 4), "bonnes"),        # 75 % and 100 %: every share reaches the limit
+    ((4, 3), "bonnes"),
+    ((2, 4), "contrastées"),   # 50 %: one share below the limit
+])
+def test_a_verdict_holds_only_when_every_share_reaches_its_limit(counts, verdict):
+    from bilan.reports.builder import Inputs, Participation, measure
+
+    inputs = Inputs(results=_results_with_shares(*counts), participation=Participation(4, 4, 1, {}),
+                    academie="Essai", school_year="2023-2024", campaign="essai")
+    selector = {"as": "verdict", "at_least": 75, "of": [{"q": "Q0", "c": "yes"}, {"q": "Q1", "c": "yes"}],
+                "then": "bonnes", "otherwise": "contrastées"}
+    assert measure(inputs, selector) == verdict
