@@ -32,6 +32,7 @@ from bilan.comments import (
     Theme,
     assign,
     default_embedder,
+    keyword_words,
     suggest_themes,
     summarise,
 )
@@ -69,6 +70,8 @@ class QuestionDigest:
     answered: int             # non-empty comments
     themes: list[ThemeDigest] = field(default_factory=list)  # by rank
     published_quotes: list[str] = field(default_factory=list)  # pseudonymised quotes marked for publication
+    # For each published quote, the words that match a theme's keywords (set in bold in the report).
+    published_emphasis: list[list[str]] = field(default_factory=list)
 
 
 def comment_digest(campaign) -> dict[str, QuestionDigest]:
@@ -105,11 +108,14 @@ def comment_digest(campaign) -> dict[str, QuestionDigest]:
             places = Counter(place_of.get(response_id, "") for response_id in members.get(row["code"], ()))
             themes.append(ThemeDigest(row["code"], row["label"], row["respondents"], row["rank"],
                                       [pseudonymiser.apply(q) for q in quotes], dict(places)))
+        quoted = [pseudonymiser.apply(q.text) for q in marked]
+        codebook = codebook_for(campaign, question_code) if quoted else None
         digest[question_code] = QuestionDigest(
             question_code=question_code,
             answered=data["answered"],
             themes=themes,
-            published_quotes=[pseudonymiser.apply(q.text) for q in marked],
+            published_quotes=quoted,
+            published_emphasis=[keyword_words(codebook, text) for text in quoted] if codebook else [],
         )
     return digest
 

@@ -1,7 +1,7 @@
 """French comments engine (pure, no Django): normalisation, codebook, assignment to themes,
 theme suggestions, per-theme summaries and pseudonymisation. See docs/comments.md."""
 
-from .assignment import Assignment, Decision, assign, keyword_hits
+from .assignment import Assignment, Decision, assign, keyword_hits, keyword_words
 from .codebook import Codebook, CodebookError, Comment, Theme
 from .embedding import Embedder, TfidfEmbedder, UseEmbedder, default_embedder
 from .normalise import analyse, fold, normalise
@@ -12,5 +12,6 @@ from .summary import ThemeSummary, summarise
 __all__ = [
     "Assignment", "Codebook", "CodebookError", "Comment", "Decision", "Embedder", "Finding", "Person",
     "Pseudonymiser", "Suggestion", "TfidfEmbedder", "Theme", "ThemeSummary", "UseEmbedder", "analyse",
-    "assign", "default_embedder", "fold", "keyword_hits", "normalise", "suggest_themes", "summarise",
+    "assign", "default_embedder", "fold", "keyword_hits", "keyword_words",
+    "normalise", "suggest_themes", "summarise",
 ]

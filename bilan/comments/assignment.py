@@ -97,12 +97,10 @@ def _match_spans(keyword: Keyword, content: Sequence[Token]) -> list[tuple[int, 
     return spans
 
 
-def keyword_hits(codebook: Codebook, text: str) -> dict[str, list[str]]:
-    """The keywords of each theme found in a text: {theme_code: [keyword, …]}."""
-    content = _content(analyse(text))
-    keys = [t.stem for t in content]
-    present = set(keys)
-    hits: dict[str, list[str]] = {}
+def _keyword_spans(codebook: Codebook, content: Sequence[Token]) -> dict[str, list[tuple[str, tuple[int, ...]]]]:
+    """Per theme, each keyword found and the token positions of each of its occurrences not excluded."""
+    present = {t.stem for t in content}
+    found: dict[str, list[tuple[str, tuple[int, ...]]]] = {}
     for theme in codebook:
         compiled = [k for k in theme.compiled_keywords if k.lemmas[0] in present]
         if not compiled:
@@ -112,15 +110,25 @@ def keyword_hits(codebook: Codebook, text: str) -> dict[str, list[str]]:
             if keyword.exclusion:
                 for span in _match_spans(keyword, content):
                     blocked.update(span)
-        found = [
-            k.source
-            for k in compiled
-            if not k.exclusion
-            and any(not blocked.intersection(span) for span in _match_spans(k, content))
-        ]
-        if found:
-            hits[theme.code] = found
-    return hits
+        spans = [(k.source, span) for k in compiled if not k.exclusion
+                 for span in _match_spans(k, content) if not blocked.intersection(span)]
+        if spans:
+            found[theme.code] = spans
+    return found
+
+
+def keyword_hits(codebook: Codebook, text: str) -> dict[str, list[str]]:
+    """The keywords of each theme found in a text: {theme_code: [keyword, …]}."""
+    return {code: list(dict.fromkeys(source for source, _ in spans))
+            for code, spans in _keyword_spans(codebook, _content(analyse(text))).items()}
+
+
+def keyword_words(codebook: Codebook, text: str) -> list[str]:
+    """The words of a text that make it match a theme's keywords, as written (lower case), in text order:
+    what a report sets in bold in a quoted remark (« Avoir du **matériel** qui **fonctionne** ! »)."""
+    content = _content(analyse(text))
+    positions = sorted({p for spans in _keyword_spans(codebook, content).values() for _, span in spans for p in span})
+    return list(dict.fromkeys(content[p].surface for p in positions))
 
 
 def _top_k_mean(similarities: np.ndarray, k: int) -> np.ndarray:

@@ -302,10 +302,12 @@ def _digest_quotes(digest: Any, limit: int | None = None) -> tuple[list[str], li
     themes = sorted(getattr(digest, "themes", []) or [], key=lambda t: (getattr(t, "rank", 0) or 0))
     labels = [t.label for t in themes if getattr(t, "respondents", 0)]
     quotes = []
-    for quote in getattr(digest, "published_quotes", []) or []:
+    emphasis = getattr(digest, "published_emphasis", None) or []
+    for index, quote in enumerate(getattr(digest, "published_quotes", []) or []):
         text = quote if isinstance(quote, str) else getattr(quote, "text", str(quote))
         theme = "" if isinstance(quote, str) else getattr(quote, "theme", "") or ""
-        quotes.append(Quote(text=french_spacing(text, insert=True), theme=theme))
+        words = list(emphasis[index]) if index < len(emphasis) else []
+        quotes.append(Quote(text=french_spacing(text, insert=True), theme=theme, emphasis=words))
     return labels, quotes[:limit] if limit else quotes
 
 
@@ -376,8 +378,10 @@ def template_blocks(inputs: Inputs, spec: dict, svg_of, alt_of, seen: list | Non
             _, quotes = _digest_quotes(inputs.digests.get(item["q"]))
             remarks = distinct(quotes, lambda quote: quote.text, seen)
             if remarks:
+                # Key words in bold, as the seed sets them: those that made each remark match its theme.
                 blocks.append(Block(kind="list", key=key, text=french_spacing(item.get("text", ""), insert=True),
-                                    items=[quote.text for quote in remarks]))
+                                    items=[quote.text for quote in remarks],
+                                    emphasis=[list(quote.emphasis) for quote in remarks]))
         else:
             raise ReportTemplateError(f"Modèle de compte-rendu : bloc « {key} » de type « {kind} » inconnu.")
     return blocks

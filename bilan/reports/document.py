@@ -34,6 +34,7 @@ class Chart:
 class Quote:
     text: str          # already pseudonymised
     theme: str = ""
+    emphasis: list[str] = field(default_factory=list)   # the words that made it match its theme's keywords
 
 
 # The image formats a report carries (added by a pilot), by the name Pillow gives the format it
@@ -71,6 +72,7 @@ class Block:
     changed: list[str] = field(default_factory=list)   # "name: before → now"
     custom: bool = False                                # added by the team
     draft: bool = False                                 # drafted from the findings, for the team to rewrite
+    emphasis: list[list[str]] = field(default_factory=list)  # per item, words set in bold (a remark's key words)
 
 
 @dataclass

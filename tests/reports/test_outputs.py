@@ -115,7 +115,8 @@ def test_a_quote_marked_in_the_comments_pages_appears_without_the_name_it_held(d
         content = render(document, fmt)[2]
         text = {"html": lambda c: html_text(c), "pdf": pdf_text, "odt": odt_text,
                 "md": lambda c: c.decode()}[fmt](content)
-        assert "tutoriels sur le wifi" in normalised(text), fmt
+        # (its key words in bold in the Markdown: « **tutoriels** sur le **wifi** »)
+        assert "tutoriels sur le wifi" in normalised(text.replace("**", "")), fmt
         assert normalised(name) not in normalised(text), fmt
 
 

@@ -1,6 +1,7 @@
 """The demo's compte-rendu reads like the one the académie published (shared/seed/etre-rupn-2024.txt):
 its passages, section by section, and no remark quoted twice in any report the builder drafts."""
 
+import io
 import random
 import re
 from types import SimpleNamespace
@@ -12,7 +13,7 @@ from bilan.comments.similarity import same_remark, signature
 from bilan.demo import generator
 from bilan.questionnaire.loader import load_builtin
 from bilan.reports import builder
-from bilan.reports.renderers import render
+from bilan.reports.renderers import embolden, emphasis_pattern, render
 from bilan.reports.services import build_campaign_report
 from bilan.surveys.models import Campaign
 from tests.reports.helpers import html_text, normalised
@@ -139,6 +140,28 @@ def test_the_suggestions_are_one_bullet_per_distinct_suggestion(report):
     assert "Thèmes cités" not in section_of(report["md"], "Leurs suggestions au rectorat")
 
 
+def test_the_suggestions_key_words_are_in_bold_in_every_format(report):
+    items = bullets(section_of(report["md"], "Leurs suggestions au rectorat"))
+    assert sum("**" in item for item in items) >= 15
+    assert any("**matériel** qui **fonctionne**" in item for item in items)
+    html = render(report["document"], "html")[2].decode()
+    assert html.count("<strong>") >= 15 and "<strong>temps dégagé</strong>" in html
+    from odfdo import Document
+
+    odt = Document(io.BytesIO(render(report["document"], "odt")[2]))
+    spans = [span for span in odt.body.get_spans() if span.style == "Gras"]
+    assert len(spans) >= 15 and "matériel" in [span.text for span in spans]
+    style = odt.get_style("text", "Gras")
+    assert style is not None and style.get_properties()["fo:font-weight"] == "bold"
+
+
+def test_key_words_are_bold_as_whole_words_whatever_their_case_and_in_one_run():
+    pattern = emphasis_pattern(["ent", "temps", "dégagé"])
+    assert embolden("L'ENT, le temps dégagé, les parents, entre nous.", pattern, "*", "*") == (
+        "L'*ENT*, le *temps dégagé*, les parents, entre nous.")
+    assert emphasis_pattern([]) is None and embolden("Rien", None, "*", "*") == "Rien"
+
+
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_the_report_closes_with_thanks(report, fmt):
     assert "Merci à toutes les personnes qui ont contribué à cette enquête." in report[fmt]
@@ -157,7 +180,8 @@ def test_every_note_is_referenced_and_every_abbreviation_has_its_note(report):
     for abbreviation in set(re.findall(r"(?<![\w-])[A-ZÀ-Ý][A-ZÀ-Ý0-9]+(?![\w-])", body_words)):
         assert abbreviation in definitions.values(), f"« {abbreviation} » has no note"
         number = next(n for n, term in definitions.items() if term == abbreviation)
-        assert body.index(f"{abbreviation}[^{number}]") == body_words_position(body, abbreviation)
+        first = body_words_position(body, abbreviation) + len(abbreviation)
+        assert re.match(rf"(\*\*)?\[\^{number}\]", body[first:]), f"« {abbreviation} »: no call at first use"
 
 
 def body_words_position(body: str, word: str) -> int:

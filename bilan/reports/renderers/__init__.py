@@ -29,6 +29,29 @@ def base_filename(document: ReportDocument) -> str:
     return f"compte-rendu-{document.campaign}{suffix}"
 
 
+def emphasis_pattern(words: list[str]) -> str | None:
+    """A regular expression (a string, for odfdo too) finding the block's key words as whole words, whatever
+    their case, the longest first; None when there is none."""
+    if not words:
+        return None
+    alternatives = "|".join(re.escape(word) for word in sorted(set(words), key=len, reverse=True))
+    return rf"(?i)(?<!\w)(?:{alternatives})(?!\w)"
+
+
+def item_emphasis(block, index: int) -> str | None:
+    """The pattern of the key words of the block's ``index``-th item (see :func:`emphasis_pattern`)."""
+    return emphasis_pattern(block.emphasis[index]) if index < len(block.emphasis) else None
+
+
+def embolden(text: str, pattern: str | None, before: str, after: str) -> str:
+    """``text`` with its key words between ``before`` and ``after`` (« <strong> », « ** »), two key words
+    in a row in one bold run (« **temps dégagé** »)."""
+    if pattern is None:
+        return text
+    bold = re.sub(pattern, lambda match: f"{before}{match.group(0)}{after}", text)
+    return bold.replace(f"{after} {before}", " ")
+
+
 class NoteMarks:
     """Marks the first use of each note's term (an acronym) with ``sign(number)``, its footnote call.
 

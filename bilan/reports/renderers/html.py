@@ -9,7 +9,7 @@ from importlib.resources import files
 
 from bilan.french import numeric_date
 from bilan.reports.document import DRAFT_NOTE, Block, ReportDocument
-from bilan.reports.renderers import NoteMarks, base_filename
+from bilan.reports.renderers import NoteMarks, base_filename, embolden, item_emphasis
 
 STYLESHEETS = files("bilan.reports") / "static" / "reports"
 
@@ -42,7 +42,9 @@ def block_html(block: Block, notes: NoteMarks, edit_url=None) -> str:
     elif block.kind == "list":
         if text:
             parts.append(f"<p>{text}</p>")
-        items = "".join(f"<li>{notes.mark(escape(item))}</li>" for item in block.items)
+        items = "".join(
+            f"<li>{notes.mark(embolden(escape(item), item_emphasis(block, i), '<strong>', '</strong>'))}</li>"
+            for i, item in enumerate(block.items))
         parts.append(f"<ul>{items}</ul>")
     elif block.kind in ("chart", "table") and block.chart:
         chart = block.chart

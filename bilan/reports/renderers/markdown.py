@@ -14,7 +14,7 @@ import re
 
 from bilan.french import numeric_date
 from bilan.reports.document import DRAFT_NOTE, IMAGE_MIMETYPES, ReportDocument
-from bilan.reports.renderers import NoteMarks, base_filename
+from bilan.reports.renderers import NoteMarks, base_filename, embolden, item_emphasis
 
 # Markdown's inline markup (emphasis, code, links and images, raw HTML and entities, tables,
 # strikethrough), escaped wherever it stands; CommonMark reads a backslash before any ASCII
@@ -66,7 +66,8 @@ def render_markdown(document: ReportDocument) -> tuple[str, str, bytes]:
             if block.draft and not block.edited:
                 lines += [f"*{_inline(DRAFT_NOTE)}*", ""]
             if block.kind == "list":
-                lines += ["- " + mark(item).replace("\n", "\n  ") for item in block.items] + [""]
+                lines += ["- " + embolden(mark(item), item_emphasis(block, i), "**", "**").replace("\n", "\n  ")
+                          for i, item in enumerate(block.items)] + [""]
             elif block.kind in ("chart", "table") and block.chart:
                 chart = block.chart
                 if block.kind == "chart":

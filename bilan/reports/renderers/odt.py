@@ -15,8 +15,9 @@ import struct
 
 from bilan.french import NBSP, guillemets, numeric_date, superscript
 from bilan.reports.document import DRAFT_NOTE, ReportDocument
-from bilan.reports.renderers import NoteMarks, base_filename
+from bilan.reports.renderers import NoteMarks, base_filename, item_emphasis
 
+BOLD = "Gras"   # the text style of a remark's key words
 EXTENSIONS = {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}
 
 # A chart is drawn at 2 PNG pixels per SVG pixel, sharp when printed; vl_convert draws
@@ -30,9 +31,10 @@ CHART_MAX_WIDTH_CM, CHART_MAX_HEIGHT_CM = 17.0, 22.0
 
 
 def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
-    from odfdo import Cell, Document, Frame, Header, List, Paragraph, Row, Table
+    from odfdo import Cell, Document, Frame, Header, List, Paragraph, Row, Style, Table
 
     odt = Document("text")
+    odt.insert_style(Style("text", name=BOLD, bold=True), automatic=True)
     body = odt.body
     body.clear()
     mark = NoteMarks(document.notes, superscript).mark
@@ -53,7 +55,12 @@ def render_odt(document: ReportDocument) -> tuple[str, str, bytes]:
             if block.draft and not block.edited:
                 body.append(Paragraph(DRAFT_NOTE))
             if block.kind == "list" and block.items:
-                body.append(List([mark(item) for item in block.items]))
+                items = List([mark(item) for item in block.items])
+                for index, paragraph in enumerate(items.get_paragraphs()):
+                    bold = item_emphasis(block, index)
+                    if bold:
+                        paragraph.set_span(BOLD, regex=bold)
+                body.append(items)
             elif block.kind == "chart" and block.chart:
                 chart = block.chart
                 png = chart_png(chart.svg)
