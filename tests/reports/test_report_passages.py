@@ -162,6 +162,29 @@ def test_key_words_are_bold_as_whole_words_whatever_their_case_and_in_one_run():
     assert emphasis_pattern([]) is None and embolden("Rien", None, "*", "*") == "Rien"
 
 
+def test_the_demo_reports_french_text_has_no_straight_apostrophe_and_raised_ordinals(report):
+    text = report["html"]     # the visible text of the HTML page (tests.reports.helpers.html_text)
+    assert "'" not in text, re.findall(r".{20}'.{20}", text)[:5]
+    assert "l’IA" in text and "6ᵉ" in text and not re.search(r"\b6e\b", text)
+    # The chart pictures' own labels too (their SVG text nodes).
+    svgs = "".join(re.findall(r"<svg\b.*?</svg>", render(report["document"], "html")[2].decode(), flags=re.S))
+    labels = re.findall(r"<text\b[^>]*>([^<]*)</text>", svgs)
+    assert labels and not [label for label in labels if "'" in label or "&#39;" in label or "&apos;" in label]
+
+
+def test_the_demo_reports_odt_carries_every_chart_as_a_picture(report):
+    from odfdo import Document
+
+    charts = [block for section in report["document"].visible_sections() for block in section.blocks
+              if block.kind == "chart"]
+    odt = Document(io.BytesIO(render(report["document"], "odt")[2]))
+    frames = [frame for frame in odt.body.get_frames() if (frame.name or "").startswith("Graphique ")]
+    assert len(charts) >= 5 and len(frames) == len(charts)
+    for frame in frames:
+        image = frame.get_image()
+        assert odt.get_part(image.url)[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 @pytest.mark.parametrize("fmt", ["md", "html"])
 def test_the_report_closes_with_thanks(report, fmt):
     assert "Merci à toutes les personnes qui ont contribué à cette enquête." in report[fmt]
