@@ -1,9 +1,13 @@
 """Pseudonymisation of comments before they are shown anywhere (results, quotes, report).
 
-Detectors, in order of trust: e-mail and phone patterns; the roster's schools and people
-(full names with and without accents, first or last name alone, initials, « M. X »);
-titled names and school mentions (« Mme Y », « au collège Z »); then spaCy's French
-person-name recogniser as a fallback. The allow-list of tools and institutions (Pix,
+Detectors, in order of trust: e-mail and phone patterns; the roster's schools and school
+mentions (« au collège Z », « lycée Victor-Hugo », whole even when named after a person);
+titled names (« Mme Y », « l'IEN Le Goff »); the roster's people (full names with and without
+accents, first or last name alone, initials); initials before a name (« A. Dupont »); spaCy's
+French person-name recogniser; first names alone from a first-name dictionary, checked against
+their context. Then each person finding grows over the rest of the name (title, other first
+names, surname, particles, initials, hyphenated parts) and findings of one person side by side
+are merged, so one person gives one placeholder. The allow-list of tools and institutions (Pix,
 Apps Éducation, Tchap…) is never replaced.
 """
 
@@ -12,7 +16,8 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from importlib.resources import files
 
 import simplemma
 
@@ -40,9 +45,55 @@ DEFAULT_ALLOW = (
     "Angoulême", "Saintes", "Cognac", "Châtellerault", "Rochefort", "Bressuire", "Parthenay",
 )
 
-_TITLES = r"(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mme\.|Monsieur|Madame|Mademoiselle|Dr\.?|Docteur)"
+_TITLES = (r"(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mme\.|Monsieur|Madame|Mademoiselle|Dr\.?|Docteur|Pr\.?"
+           r"|Professeure?|(?:l['’])?(?:IEN|IA-IPR|IPR|IA-DASEN|DASEN))")
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w\-’']*"
-_TITLED_RE = re.compile(rf"\b{_TITLES}\s+(?:[A-ZÀ-ÖØ-Þ]\.\s*)?{_NAME_WORD}(?:[\s\-]+{_NAME_WORD})?")
+_UP = "A-ZÀ-ÖØ-Þ"
+_LOW = "a-zß-öø-ÿ"
+# One name part: « Dupont », « Jean-Pierre », « O'Neil », « MOREAU »; an initial: « J. », « J.-P. », « J.P. ».
+_CAP_WORD = rf"[{_UP}][{_LOW}{_UP}’']*(?:[\-‐][{_UP}][{_LOW}{_UP}’']*)*"
+_INITIAL = rf"[{_UP}]\.(?:[\-‐]?[{_UP}]\.)*"
+_PARTICLE = (r"(?:de|du|des|d['’]|le|la|De|Du|Des|D['’]|Le|La|Da|da|Di|di|Del|del|Van|van|Von|von|Mac|Mc"
+             r"|Ben|ben|El|el|Al|al|Dos|dos)")
+_TITLED_RE = re.compile(
+    rf"\b{_TITLES}\s+(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
+    rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*"
+)
+_TWO_NAMES_RE = re.compile(rf"(?<![\w\-‐’'@.]){_CAP_WORD}[ \t]+{_CAP_WORD}(?![\w@])")
+_TITLE_AT_START_RE = re.compile(rf"{_TITLES}\s")
+# « A. Dupont », « J.-P. Martin »: initials then a capitalised word (checked against function words).
+_INITIALS_NAME_RE = re.compile(rf"(?<![\w.]){_INITIAL}\s*(?:{_PARTICLE}\s*)?(?P<word>{_CAP_WORD})")
+# Neighbours of a person finding that belong to the same name.
+_RIGHT_PART_RE = re.compile(
+    rf"(?P<sep>[ \t]+|[\-‐])(?:(?P<particle>{_PARTICLE})(?:[ \t]+|(?<=['’])))?(?P<word>{_INITIAL}|{_CAP_WORD})"
+)
+_LEFT_PART_RE = re.compile(
+    rf"(?:(?<![\w.’'])|(?<=[’']))(?P<word>{_TITLES}|{_INITIAL}|{_CAP_WORD})"
+    rf"(?:[ \t]+(?P<particle>{_PARTICLE}))?(?P<sep>[ \t]+|[\-‐]|(?<=['’]))\Z"
+)
+_WORD_RE = re.compile(rf"(?<![\w\-‐’'@.])(?P<word>[{_UP}{_LOW}]+(?:[\-‐][{_UP}{_LOW}]+)*)(?![\w@]|[\-‐]\w)")
+# Capitalised words that are never names, whatever the dictionary says.
+_FUNCTION_WORDS = frozenset(re.findall(r"\w+", """
+    le la les l un une des du de d au aux et ou mais donc or ni car il elle ils elles on nous vous je tu ce cet
+    cette ces se sa son ses leur leurs mon ma mes ton ta tes notre votre nos vos qui que quoi dont en dans par
+    pour sur sous avec sans chez a apres avant depuis pendant tout tous toute toutes rien france
+"""))
+# A person's first name is taken alone only when something around it says it is a person.
+_PERSON_BEFORE_RE = re.compile(
+    r"(?:\b(?:merci|bravo|bonjour|salut|avec|par|pour|chez|contacter|appeler|joindre|demander|voir|aupres de"
+    r"|grace|a|et|selon|dixit|cf)|[(,])\s*\Z"
+)
+_PERSON_AFTER_RE = re.compile(
+    r"\A\s*(?:,\s*)?(?:(?:m|t|l|s|nous|vous|les|leur|lui|me|se|y|en|ne|n)['’\s]\s*)*"
+    r"(?:a|ont|avait|avaient|aura|va|vient|viendra|fait|dit|pense|trouve|anime|animent|propose|proposent"
+    r"|explique|organise|gere|aide|aident|montre|montrent|utilise|reprend|occupe|forme|presente|partage"
+    r"|coordonne|accompagne|repond|connait|sait|peut|doit|veut|est\s+(?:parti|partie|venu|venue|arrive|arrivee"
+    r"|referent|referente|notre|mon|ma|la|le))\b"
+)
+_THING_BEFORE_RE = re.compile(
+    r"\b(?:le|la|les|l|un|une|des|du|au|aux|en|sur|dans|langage|logiciel|outil|appli|application|plateforme"
+    r"|site|rue|avenue|place|ville|eau|rose|vin|projet|dispositif|classe|salle|module)['’\s]\s*\Z"
+)
 _EMAIL_RE = re.compile(
     r"[\w.+\-]+\s*(?:@|\(at\)|\[at\]|\s+at\s+|\s+arobase\s+)\s*[\w\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+point\s+)\s*[\w\-]+)+",
     re.IGNORECASE,
@@ -102,6 +153,44 @@ def _parts(name: str) -> list[str]:
 
 def _bounded(pattern: str) -> str:
     return rf"(?<![\w@]){pattern}(?![\w@])"
+
+
+# Columns of gender-guesser's nam_dict.txt (Jörg Michael's dictionary of first names, GFDL): one
+# frequency digit per country from column 30; these are the countries whose names are common in France.
+_NAM_DICT_COLUMNS = {"france": 7, "belgium": 8, "luxembourg": 9, "swiss": 14, "turkey": 46, "arabia": 47,
+                     "other_countries": 54}
+_first_names: frozenset[str] | None = None
+_first_names_lock = threading.Lock()
+
+
+def first_names() -> frozenset[str]:
+    """Folded lower-case first names in use in France (≈ 7 500), read once from gender-guesser's data."""
+    global _first_names
+    with _first_names_lock:
+        if _first_names is None:
+            names = set()
+            text = (files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="utf-8")
+            for line in text.splitlines():
+                if not line or line[0] in "#=":
+                    continue
+                values = line[30:]
+                if any(i < len(values) and values[i] not in " $" for i in _NAM_DICT_COLUMNS.values()):
+                    names.add(fold(line.split()[1]).lower().replace("+", "-"))
+            _first_names = frozenset(names)
+        return _first_names
+
+
+def _is_first_name(word: str) -> bool:
+    parts = [p for p in re.split(r"[\-‐]", fold(word).lower()) if p]
+    return bool(parts) and all(p in first_names() for p in parts) and fold(word).lower() not in _FUNCTION_WORDS
+
+
+def _is_french_word(word: str) -> bool:
+    return simplemma.is_known(word.lower(), lang="fr")
+
+
+def _at_sentence_start(text: str, start: int) -> bool:
+    return re.search(r"(?:\A|[.!?…:;\n•*]|\s-)[\s«\"“(]*\Z", text[:start]) is not None
 
 
 _nlp = None
@@ -244,15 +333,90 @@ class Pseudonymiser:
             for m in self._person_sensitive.finditer(cased):
                 add(*m.span(), "person", "roster")
         for m in _TITLED_RE.finditer(text):
-            add(*m.span(), "person", "title")
+            add(*_trim_allowed(m.span(), allowed), "person", "title")
         for m in _SCHOOL_MENTION_RE.finditer(text):
-            # « au collège » followed by a capitalised word that is a known tool is not a school.
-            add(*m.span(), "school", "pattern")
+            # A school named after a person (« lycée Victor-Hugo ») is a school, whole.
+            add(*_trim_allowed(m.span(), allowed), "school", "pattern")
+        for m in _INITIALS_NAME_RE.finditer(text):
+            if fold(m["word"]).lower() not in _FUNCTION_WORDS and fold(m["word"]) not in _NEVER_NAMES:
+                add(*m.span(), "person", "initials")
+        taken = _resolve(candidates)
+        for start, end in self._first_names_alone(text, folded, taken, allowed):
+            add(start, end, "person", "firstname")
         if self.use_ner:
             taken = _resolve(candidates)
             for start, end in self._ner_people(text, taken, allowed):
                 add(start, end, "person", "ner")
-        return _resolve(candidates)
+        return self._whole_people(text, _resolve(candidates), allowed)
+
+    def _first_names_alone(
+        self, text: str, folded: str, taken: Sequence[Finding], allowed: Sequence[tuple[int, int]]
+    ) -> list[tuple[int, int]]:
+        """First names of the dictionary that the context shows to be people (« merci Karim »).
+
+        A word that is also a French word (« Claire », « Rose », « Pascal ») needs a person's context:
+        a cue before (« merci », « avec », « à ») or a person's verb after (« a dit », « m'a aidé »);
+        after an article or a thing (« la Rose des vents », « en Pascal ») it is never a person.
+        Lower-case words are taken only when no French dictionary knows them and the context says so.
+        """
+        spans = []
+        lowered = folded.lower()
+        for m in _WORD_RE.finditer(text):
+            start, end = m.span()
+            word = m["word"]
+            if len(word) < 3 or not _is_first_name(word) or fold(word) in _NEVER_NAMES:
+                continue
+            if word.isupper() or any(a < end and start < b for a, b in allowed):
+                continue
+            if any(f.start < end and start < f.end for f in taken):
+                continue
+            before, after = lowered[max(0, start - 30):start], lowered[end:end + 40]
+            if _THING_BEFORE_RE.search(before):
+                continue
+            cue = _PERSON_BEFORE_RE.search(before) is not None or _PERSON_AFTER_RE.match(after) is not None
+            capitalised = word[0].isupper()
+            known = any(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p)
+            if "-" in word or "‐" in word:
+                known = all(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p) and not capitalised
+            if (capitalised and (not known or cue)) or (not capitalised and not known and cue):
+                spans.append((start, end))
+        # Two capitalised words no dictionary knows, after a person's cue: « merci à Fatou Ndiaye ».
+        for m in _TWO_NAMES_RE.finditer(text):
+            start, end = m.span()
+            words = re.split(r"[\s\-‐]+", m.group())
+            if any(len(w) < 2 or _is_french_word(w) or fold(w).lower() in _FUNCTION_WORDS for w in words):
+                continue
+            if any(a < end and start < b for a, b in allowed) or any(f.start < end and start < f.end for f in taken):
+                continue
+            before, after = lowered[max(0, start - 30):start], lowered[end:end + 40]
+            if _PERSON_BEFORE_RE.search(before) or _PERSON_AFTER_RE.match(after):
+                spans.append((start, end))
+        return spans
+
+    def _whole_people(
+        self, text: str, findings: Sequence[Finding], allowed: Sequence[tuple[int, int]]
+    ) -> list[Finding]:
+        """Grows each person finding over the rest of the name, then merges one person's findings."""
+        findings = list(findings)
+        for i, finding in enumerate(findings):
+            if finding.kind != "person":
+                continue
+            low = findings[i - 1].end if i else 0
+            high = findings[i + 1].start if i + 1 < len(findings) else len(text)
+            start, end = _grow(text, finding.start, finding.end, low, high, allowed)
+            if (start, end) != (finding.start, finding.end):
+                findings[i] = replace(finding, start=start, end=end, text=text[start:end])
+        merged: list[Finding] = []
+        for finding in findings:
+            previous = merged[-1] if merged else None
+            if previous is not None and _same_person(text, previous, finding):
+                end = finding.end
+                if text[previous.end:finding.start].strip() == "(" and text[end:end + 1] == ")":
+                    end += 1  # « Rousseau (Mathieu) »
+                merged[-1] = replace(previous, end=end, text=text[previous.start:end])
+            else:
+                merged.append(finding)
+        return merged
 
     def _ner_people(
         self, text: str, taken: Sequence[Finding], allowed: Sequence[tuple[int, int]]
@@ -290,8 +454,80 @@ class Pseudonymiser:
         return out
 
 
-_PRIORITY = {("email", "pattern"): 0, ("phone", "pattern"): 1, ("school", "roster"): 2,
-             ("person", "title"): 3, ("person", "roster"): 4, ("school", "pattern"): 5, ("person", "ner"): 6}
+_PRIORITY = {("email", "pattern"): 0, ("phone", "pattern"): 1, ("school", "roster"): 2, ("school", "pattern"): 3,
+             ("person", "title"): 4, ("person", "roster"): 5, ("person", "initials"): 6, ("person", "ner"): 7,
+             ("person", "firstname"): 8}
+
+
+def _trim_allowed(span: tuple[int, int], allowed: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """Cuts a pattern's span before the first allow-listed tool it runs into (« M. Martin Pix »)."""
+    start, end = span
+    for a, _ in allowed:
+        if start < a < end:
+            end = a
+    return start, end
+
+
+def _name_word_ok(word: str, sep: str, particle: str | None, *, left: bool, text: str, start: int) -> bool:
+    """Whether a capitalised word, an initial or a title next to a person finding is part of the name."""
+    if re.fullmatch(_TITLES, word):
+        return left  # « M. Martin Mme Durand »: a title opens the next person
+    if re.fullmatch(_INITIAL, word):
+        return True
+    folded = fold(word)
+    if folded.lower() in _FUNCTION_WORDS or folded in _NEVER_NAMES:
+        return False
+    if word.isupper():  # « MOREAU », not « ENT » or « SVT »
+        return len(word) >= 4 and not _is_french_word(word)
+    if sep.strip() or particle:  # hyphenated or joined by a particle: « Jean-Pierre », « de La Fontaine »
+        return True
+    if not left:
+        return True  # a capitalised word right after a name is its surname (« Lucas Bertrand »)
+    if _is_first_name(word):
+        return True
+    return not _is_french_word(word) and not _at_sentence_start(text, start)
+
+
+def _grow(text: str, start: int, end: int, low: int, high: int, allowed: Sequence[tuple[int, int]]) -> tuple[int, int]:
+    """Extends [start, end) over neighbouring name parts, never past ``low``/``high`` nor into the allow-list."""
+
+    def free(a: int, b: int) -> bool:
+        return low <= a and b <= high and not any(x < b and a < y for x, y in allowed)
+
+    for _ in range(6):
+        grown = False
+        m = _RIGHT_PART_RE.match(text, end)
+        if (m and free(m.start(), m.end()) and not re.match(r"[\w@]", text[m.end():m.end() + 1])
+                and _name_word_ok(m["word"], m["sep"], m["particle"], left=False, text=text, start=m.start("word"))):
+            end, grown = m.end(), True
+        m = _LEFT_PART_RE.search(text[max(low, start - 60):start])
+        if m:
+            offset = max(low, start - 60)
+            a = offset + m.start()
+            if free(a, start) and _name_word_ok(m["word"], m["sep"], m["particle"], left=True, text=text, start=a):
+                start, grown = a, True
+        if not grown:
+            break
+    return start, end
+
+
+def _name_words(text: str) -> int:
+    return len(re.findall(rf"{_INITIAL}|{_CAP_WORD}", _TITLE_AT_START_RE.sub("", text)))
+
+
+def _same_person(text: str, first: Finding, second: Finding) -> bool:
+    """Two person findings separated by spaces, a hyphen or an opening bracket name one person,
+    unless the second opens with a title (« M. Martin Mme Durand ») or both are full names."""
+    if first.kind != "person" or second.kind != "person":
+        return False
+    gap = text[first.end:second.start]
+    if not re.fullmatch(r"[ \t]*[\-‐]?[ \t]*|[ \t]*\([ \t]*", gap):
+        return False
+    if "(" in gap:
+        return text[second.end:second.end + 1] == ")" and _name_words(second.text) == 1
+    if _TITLE_AT_START_RE.match(second.text + " "):
+        return False
+    return not (_name_words(first.text) >= 2 and _name_words(second.text) >= 2)
 
 
 def _resolve(candidates: Sequence[Finding]) -> list[Finding]:
