@@ -321,7 +321,8 @@ def test_a_pilot_runs_the_whole_year_from_the_browser(live_server, new_page, ass
     page.locator("label[for=confirm]").click()  # the DSFR draws the box on the label
     navigate(page, page.get_by_role("button", name=re.compile("^Publier la version")))
     version = ReportVersion.objects.get(campaign=campaign)
-    assert "L'équipe remercie les référent·es." in str(version.document)
+    # (the report sets French typography: ’ for the apostrophe the pilot typed)
+    assert "L’équipe remercie les référent·es." in str(version.document)
 
     # --- 9. The action plan ------------------------------------------------------------------------
     pilot.go(f"/campagnes/{NEW}/plan-d-action/")
@@ -357,7 +358,7 @@ def test_a_pilot_runs_the_whole_year_from_the_browser(live_server, new_page, ass
     navigate(reader.page, reader.page.get_by_role("button", name="Enregistrer et me connecter"))
     reader.check("accueil du lecteur")
     reader.go(f"/campagnes/{NEW}/compte-rendu/versions/{version.number}/")
-    assert "L'équipe remercie les référent·es." in reader.page.locator("main").inner_text()
+    assert "L’équipe remercie les référent·es." in reader.page.locator("main").inner_text()
     reader.check("compte-rendu publié (lecteur)")
     for path in PILOT_PAGES:
         response = reader.page.goto(live_server.url + path)

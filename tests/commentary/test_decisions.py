@@ -118,14 +118,14 @@ def test_the_cache_follows_a_changed_answer(seed_campaign, db):
 
 
 def test_a_dismissed_suggestion_is_not_proposed_again(seed_campaign, db):
-    found = services.suggestions(seed_campaign, "PART_COMMENTS")
+    found = services.suggestions(seed_campaign, "MOB_COMMENTS")
     assert found, "the demo leaves some suggestions uncovered by the codebook"
-    services.dismiss_suggestion(seed_campaign, "PART_COMMENTS", found[0].label)
-    assert found[0].label not in [s.label for s in services.suggestions(seed_campaign, "PART_COMMENTS")]
+    services.dismiss_suggestion(seed_campaign, "MOB_COMMENTS", found[0].label)
+    assert found[0].label not in [s.label for s in services.suggestions(seed_campaign, "MOB_COMMENTS")]
 
 
 def test_an_accepted_suggestion_becomes_a_theme_with_its_members(seed_campaign, db):
-    found = services.suggestions(seed_campaign, "PART_COMMENTS")[0]
-    record = services.accept_suggestion(seed_campaign, "PART_COMMENTS", "Thème accepté", found.member_ids)
-    assert set(found.member_ids) <= members(seed_campaign, "PART_COMMENTS", record.code)
+    found = services.suggestions(seed_campaign, "MOB_COMMENTS")[0]
+    record = services.accept_suggestion(seed_campaign, "MOB_COMMENTS", "Thème accepté", found.member_ids)
+    assert set(found.member_ids) <= members(seed_campaign, "MOB_COMMENTS", record.code)
     assert all("@" not in example for example in record.examples)

@@ -1,0 +1,136 @@
+"""People as whole spans: one placeholder per person, first names alone, schools named after people.
+
+Examples written for these tests (names outside any roster), each at an edge: a common word or a
+tool kept next to a name removed, hyphenated first names whole, two people side by side.
+"""
+
+import re
+
+import pytest
+
+from bilan.comments import Person, Pseudonymiser
+from bilan.comments.pseudonymise import first_names
+
+P = "[un·e collègue]"
+S = "[établissement]"
+
+
+@pytest.fixture(scope="module")
+def bare():
+    """No roster and no spaCy: what the patterns and the first-name dictionary catch alone."""
+    return Pseudonymiser(use_ner=False)
+
+
+@pytest.fixture(scope="module")
+def roster():
+    return Pseudonymiser([Person("Bertrand", "Lucas"), Person("Pierre", "Morel")], ["Collège Jean Moulin"])
+
+
+@pytest.mark.parametrize("text, expected", [
+    # Titles with first names, surnames, particles and initials: one placeholder.
+    ("Merci à Mme Anne-Sophie de La Fontaine pour Pix.", f"Merci à {P} pour Pix."),
+    ("M. Jean-Pierre Le Goff anime le café numérique.", f"{P} anime le café numérique."),
+    ("Réunion avec l'IEN Dupont-Moretti sur Tchap.", f"Réunion avec {P} sur Tchap."),
+    ("Madame Da Silva a présenté Lumni.", f"{P} a présenté Lumni."),
+    ("Dr Nguyen et Mme Lopez ont répondu.", f"{P} et {P} ont répondu."),
+    # Initials.
+    ("J.-P. Martin a présenté Genially.", f"{P} a présenté Genially."),
+    ("Merci à Anne L. pour son aide.", f"Merci à {P} pour son aide."),
+    ("A. Dupont a formé les AESH.", f"{P} a formé les AESH."),
+    ("Une séance avec Karim B. sur Moodle.", f"Une séance avec {P} sur Moodle."),
+    # First names alone, not in any roster.
+    ("Merci Karim pour les tutos !", f"Merci {P} pour les tutos !"),
+    ("Sophie m'a montré Scratch et Capytale.", f"{P} m'a montré Scratch et Capytale."),
+    ("J'ai travaillé avec Claire sur les cartes mentales.", f"J'ai travaillé avec {P} sur les cartes mentales."),
+    ("Pascal a réparé le vidéoprojecteur.", f"{P} a réparé le vidéoprojecteur."),
+    ("merci karim pour l'aide", f"merci {P} pour l'aide"),
+    # Full names with no title and no roster: one placeholder, not half a name.
+    ("Lucas Bertrand gère les tablettes.", f"{P} gère les tablettes."),
+    ("Le projet de Marie-Hélène Bernardin avance bien.", f"Le projet de {P} avance bien."),
+    ("Jean-Baptiste a installé Pronote.", f"{P} a installé Pronote."),
+    ("Merci à Fatou Ndiaye et à Yasmine pour Pearltrees.", f"Merci à {P} et à {P} pour Pearltrees."),
+    ("Mohamed BENSAÏD nous a aidés avec l'ENT.", f"{P} nous a aidés avec l'ENT."),
+    # Schools named after people, whole.
+    ("Au lycée Victor-Hugo, Pix marche bien.", f"Au {S}, Pix marche bien."),
+    ("Le collège Marie Curie manque de tablettes.", f"Le {S} manque de tablettes."),
+    ("Le LP Édouard Branly a un fablab.", f"Le {S} a un fablab."),
+    ("Le lycée Jean de La Fontaine a Tchap.", f"Le {S} a Tchap."),
+])
+def test_one_person_one_placeholder(bare, text, expected):
+    assert bare.apply(text) == expected
+
+
+@pytest.mark.parametrize("text", [
+    "Les élèves ont fait la rose des vents avec Scratch.",
+    "La Rose des vents est affichée au CDI.",
+    "Nous avons planté un olivier devant le CDI.",
+    "Une eau claire coule dans la cour.",
+    "Les élèves apprennent le Pascal puis Python.",
+    "Pascal et Python sont au programme de NSI.",
+    "Le langage Pascal est vieux mais clair.",
+    "Pix, Tchap, Lumni, Canopé, Moodle, Genially et Scratch sont utilisés.",
+    "En France, la Digitale et Apps Éducation remplacent les outils des GAFAM.",
+    "Rien à signaler, merci.",
+    "Merci pour tout, bravo à toute l'équipe !",
+    "Le conseil pédagogique a validé le projet en Avril.",
+])
+def test_common_words_and_tools_stay(bare, text):
+    assert bare.apply(text) == text
+
+
+def test_common_word_kept_next_to_a_name_removed(bare):
+    assert bare.apply("Avec Claire, nous avons dessiné la rose des vents.") == (
+        f"Avec {P}, nous avons dessiné la rose des vents.")
+    assert bare.apply("Olivier a planté un olivier.") == f"{P} a planté un olivier."
+
+
+def test_half_known_names_are_taken_whole(roster):
+    # Only one part is in the roster: the other part goes with it.
+    assert roster.apply("Merci à Bertrand Lucas et à Pierre Morel.") == f"Merci à {P} et à {P}."
+    assert roster.apply("Bertrand Dubreuil a animé l'atelier.") == f"{P} a animé l'atelier."
+    assert roster.apply("Avec Lucas Bertrand on a monté un atelier.") == f"Avec {P} on a monté un atelier."
+    assert roster.apply("Jean-Pierre Morel et Paul-Henri Lucas sont venus.") == f"{P} et {P} sont venus."
+    assert roster.apply("Jean-Pierre a réparé le TBI.") == f"{P} a réparé le TBI."
+
+
+def test_one_person_in_brackets_is_one_placeholder(roster):
+    assert roster.apply("Morel (Pierre) est parti.") == f"{P} est parti."
+    # A role in brackets stays.
+    assert roster.apply("Mme Morel (documentaliste) aide.") == f"{P} (documentaliste) aide."
+
+
+def test_two_people_side_by_side_stay_two(bare):
+    assert bare.apply("Mme Durand, M. Lefort et Karim ont présenté Pix.") == f"{P}, {P} et {P} ont présenté Pix."
+    assert bare.apply("M. Lefort Mme Durand") == f"{P} {P}"
+    assert bare.apply("Karim/Sophie animent l'atelier.") == f"{P}/{P} animent l'atelier."
+
+
+def test_no_person_gives_placeholders_side_by_side(bare, roster):
+    texts = [
+        "Merci à Jean-Pierre Le Goff, Anne L., A. Dupont et Mme Da Silva.",
+        "Lucas Bertrand, Bertrand Lucas, Pierre Morel et Morel Pierre.",
+        "Merci à Marie-Hélène Bernardin-Lopez pour Tchap.",
+    ]
+    for pseudonymiser in (bare, roster):
+        for text in texts:
+            out = pseudonymiser.apply(text)
+            assert not re.search(rf"{re.escape(P)}[\s\-]*{re.escape(P)}", out), out
+            assert not re.search(r"\b[A-Z][a-z]+\b(?= ?\[un·e)|(?<=collègue\]) ?[A-Z][a-z]+", out), out
+
+
+def test_findings_report_the_whole_span(bare):
+    [finding] = bare.findings("Merci à M. Jean-Pierre Le Goff !")
+    assert (finding.text, finding.kind) == ("M. Jean-Pierre Le Goff", "person")
+
+
+def test_first_name_dictionary_is_loaded():
+    names = first_names()
+    assert len(names) > 5000
+    assert {"karim", "sophie", "jean-pierre", "helene", "yasmine"} <= names
+    assert "tablette" not in names
+
+
+def test_with_spacy_the_results_hold():
+    pseudonymiser = Pseudonymiser()
+    assert pseudonymiser.apply("Merci à Lucas Bertrand et Anne L. pour Pix.") == f"Merci à {P} et {P} pour Pix."
+    assert pseudonymiser.apply("Au lycée Victor Hugo, la rose des vents.") == f"Au {S}, la rose des vents."
