@@ -6,8 +6,11 @@ Each run is a fresh child process, so model loading (sentence encoder, simplemma
 French dictionary) is included in the time. The child builds N distinct synthetic
 comments from the labelled test corpus (sentences recombined with varied openers and
 details, so the encoder's per-text cache gives no free ride), then times
-``assign`` with the test codebook and ``suggest_themes`` on the comments left
-unassigned. Prints the medians of the runs, and the child's peak resident memory.
+``assign`` with the test codebook, ``suggest_themes`` on the comments left
+unassigned, and the model that learns from the team's coding (``bilan.comments.learning``):
+trained on the labelled test corpus as the team's reviewed comments, then its probabilities
+for the N comments (the automatic pass once comments are reviewed). Prints the medians of the
+runs, and the child's peak resident memory.
 """
 
 from __future__ import annotations
@@ -52,6 +55,7 @@ def _child(count: int) -> None:
     import yaml
 
     from bilan.comments import Codebook, Comment, assign, suggest_themes
+    from bilan.comments.learning import TextFeatures, ThemeModel
 
     data = yaml.safe_load(LABELLED.read_text(encoding="utf-8"))
     codebook = Codebook.from_dict(data["codebook"])
@@ -61,11 +65,21 @@ def _child(count: int) -> None:
     assigned = time.perf_counter()
     covered = {a.comment_id for a in assignments}
     suggestions = suggest_themes(comments, exclude=covered)
+    suggested = time.perf_counter()
+    # The team's reviewed comments: the labelled corpus. The features of the N comments are shared with
+    # the model's pass, as the review page shares them across retrains.
+    features = TextFeatures(codebook)
+    model = ThemeModel.fit(codebook, [item["text"] for item in data["items"]],
+                           [item["labels"] for item in data["items"]], features=features)
+    trained = time.perf_counter()
+    model.themes(model.probabilities([c.text for c in comments]))
     finished = time.perf_counter()
     print(json.dumps({
         "total": finished - started,
         "assign": assigned - prepared,
-        "suggest": finished - assigned,
+        "suggest": suggested - assigned,
+        "train": trained - suggested,
+        "learned_pass": finished - trained,
         "unassigned": len(comments) - len(covered),
         "suggestions": len(suggestions),
         "peak_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -94,6 +108,8 @@ def main() -> None:
     print(f"  assign           {median['assign']:.1f} s")
     print(f"  suggest themes   {median['suggest']:.1f} s  on {median['unassigned']:.0f} unassigned comments, "
           f"{median['suggestions']:.0f} suggestions")
+    print(f"  train the model  {median['train']:.1f} s  on the labelled corpus (the team's reviewed comments)")
+    print(f"  learned pass     {median['learned_pass']:.1f} s  (the model's themes for every comment)")
     print(f"  peak memory      {median['peak_mib']:.0f} MiB (resident set of the child)")
 
 

@@ -178,6 +178,15 @@ ENDPOINTS: dict[str, list[Case]] = {
         Case("dismiss: over-long label", {"action": "dismiss", "label": LONG},
              "Assurez-vous que cette valeur comporte au plus 200 caractères"),
     ],
+    "commentary:review_confirm": [
+        Case("no comment", {"themes": ["ia"]}, "Le commentaire visé manque au formulaire."),
+        Case("non-integer comment", {"response": "douze"},
+             "Le commentaire visé doit être un numéro de réponse (nombre entier)."),
+        Case("comment of another campaign", lambda c: {"response": c.other_campaign},
+             "Pas de commentaire à cette question dans cette campagne pour la réponse n°"),
+        Case("theme of another question", lambda c: {"response": c.in_theme, "themes": [c.other_question_theme]},
+             "n'existe pas pour cette question"),
+    ],
     "reports:edit": [
         Case("empty text", {"text": "  "}, "Le texte du paragraphe ne peut pas être vide.", near="text"),
         Case("over-long text", {"text": "x" * 10_001}, "Assurez-vous que cette valeur comporte au plus", near="text"),

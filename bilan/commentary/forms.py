@@ -14,7 +14,7 @@ from typing import ClassVar
 
 from django import forms
 
-from bilan.commentary import services
+from bilan.commentary import review, services
 from bilan.commentary.models import DismissedSuggestion, ThemeRecord
 from bilan.comments.codebook import Keyword
 from bilan.core.forms import ChoiceField, StaffForm, guillemets, shown
@@ -291,3 +291,24 @@ class ActionChoiceForm(StaffForm):
                          choices=[(action, form.title) for action, form in ACTION_FORMS.items()],
                          error_messages={"required": "Le formulaire ne dit pas quelle action faire.",
                                          "invalid_choice": f"Action «{NBSP}%(value)s{NBSP}» inconnue."})
+
+
+class ReviewForm(CommentaryForm):
+    """The review page: the themes the team gives one comment (none ticked: no theme of this question)."""
+
+    name, title, done = "review", "Relecture refusée", "Commentaire relu : ses thèmes sont enregistrés."
+    page = "review"
+    response = _comment_field()
+    themes = forms.MultipleChoiceField(
+        label="Thèmes de ce commentaire", required=False, widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": f"Le thème «{NBSP}%(value)s{NBSP}» n'existe pas pour cette question "
+                                          "(il a peut-être été fusionné entre-temps)."})
+    comment_fields = ("response",)
+
+    def __init__(self, campaign, question_code: str, data=None):
+        super().__init__(campaign, question_code, data=data)
+        self.fields["themes"].choices = self.theme_choices
+
+    def perform(self, user):
+        review.confirm_review(self.campaign, self.question_code, self.cleaned_data["response"],
+                       self.cleaned_data["themes"], user)

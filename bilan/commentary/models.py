@@ -117,3 +117,25 @@ class DigestCache(models.Model):
 
     def __str__(self):
         return f"passe automatique de la campagne {self.campaign_id}"
+
+
+class CommentReview(models.Model):
+    """A comment the team has read on the review page and whose themes it confirmed (or changed).
+
+    ``themes`` are the codes confirmed; with last year's reviews of the same question they are the
+    labelled data the review page's model learns from (bilan.comments.learning).
+    """
+
+    response = models.ForeignKey("surveys.Response", on_delete=models.CASCADE, related_name="comment_reviews")
+    question_code = models.CharField("question", max_length=64)
+    themes = models.JSONField("thèmes confirmés", default=list, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True)
+    reviewed_at = models.DateTimeField("relu le", auto_now=True)
+
+    class Meta:
+        verbose_name = "commentaire relu"
+        verbose_name_plural = "commentaires relus"
+        constraints = [models.UniqueConstraint(fields=["response", "question_code"], name="comment_review_unique")]
+
+    def __str__(self):
+        return f"réponse {self.response_id}, {self.question_code} : relu ({', '.join(self.themes) or 'aucun thème'})"

@@ -21,7 +21,14 @@ import yaml
 from django.db import transaction
 from django.db.models import Q
 
-from bilan.commentary.models import DigestCache, DismissedSuggestion, PublishedQuote, ThemeDecision, ThemeRecord
+from bilan.commentary.models import (
+    CommentReview,
+    DigestCache,
+    DismissedSuggestion,
+    PublishedQuote,
+    ThemeDecision,
+    ThemeRecord,
+)
 from bilan.comments import (
     Codebook,
     CodebookError,
@@ -296,6 +303,9 @@ def _fingerprint(campaign) -> str:
          for r in themes_of(campaign).order_by("code")],
         list(ThemeDecision.objects.filter(response__campaign=campaign).order_by("id")
              .values_list("id", "theme_code", "include", "decided_at")),
+        # The reviews the model learns from: this year's and last year's.
+        list(CommentReview.objects.filter(response__campaign_id__in=[campaign.id, campaign.previous_id])
+             .order_by("id").values_list("id", "themes", "reviewed_at")),
         _roster_signature(campaign.academie_id),
     ]
     return hashlib.sha256(json.dumps(parts, default=str).encode()).hexdigest()
@@ -322,8 +332,16 @@ def automatic_pass(campaign, *, embedder=None) -> dict[str, dict]:
     for question in free_text_questions(campaign):
         comments = comments_of(campaign, question.code)
         codebook = codebook_for(campaign, question.code)
-        assignments = (assign(codebook, comments, decisions.get(question.code, []), embedder=embedder)
-                       if comments and len(codebook) else [])
+        learned = None
+        if comments and len(codebook):
+            # Once the team has reviewed comments of the question, the model learnt from them decides.
+            from bilan.commentary.review import learned_assignments  # (the review imports this module)
+
+            learned = learned_assignments(campaign, question.code, codebook, comments,
+                                          decisions.get(question.code, []))
+        assignments = learned if learned is not None else (
+            assign(codebook, comments, decisions.get(question.code, []), embedder=embedder)
+            if comments and len(codebook) else [])
         summaries = summarise(codebook, assignments, comments, lambda comment_id: comment_id,
                               pseudonymiser=pseudonymiser, quotes_per_theme=QUOTES_PER_THEME)
         data[question.code] = {

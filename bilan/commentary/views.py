@@ -7,7 +7,8 @@ from django.urls import reverse
 
 from bilan.audit.services import record
 from bilan.commentary import services
-from bilan.commentary.forms import ACTION_FORMS, MANAGE_FORMS, ActionChoiceForm
+from bilan.commentary.forms import ACTION_FORMS, MANAGE_FORMS, ActionChoiceForm, ReviewForm
+from bilan.commentary.review import review_state
 from bilan.core.models import Role
 from bilan.core.permissions import has_role
 from bilan.surveys.access import staff_campaign_view
@@ -131,3 +132,42 @@ def action(request, campaign, question):
     if form.page == "suggestions":
         return _suggestions_page(request, campaign, question, failed=form)
     return _question_page(request, campaign, question, failed=form)
+
+
+@staff_campaign_view()
+def review(request, campaign, question):
+    """One comment at a time, the least confident first, its proposed themes pre-selected (pilots confirm)."""
+    return _review_page(request, campaign, question)
+
+
+def _review_page(request, campaign, question, failed=None):
+    """The review page; ``failed``, a refused confirmation, shows its errors above the comment."""
+    schema_question = _question(campaign, question)
+    # « Passer au suivant » keeps the comments passed over in the address, at most a page's worth.
+    parts = request.GET.get("passer", "").split(",")[:200]
+    skipped = [int(part) for part in parts if part.isdigit() and len(part) < 13]
+    state = review_state(campaign, question, skipped=skipped)
+    return render(request, "commentary/review.html", {
+        "campaign": campaign, "question": schema_question, "state": state, "failed": failed,
+        "failed_summary": _summary(failed, "relecture"),
+        "is_pilot": has_role(request.user, campaign.academie_id, Role.PILOT),
+        "confirmed_percent": round(100 * state.confirmed_share),
+        "wrong_percent": None if state.estimated_wrong is None else round(100 * state.estimated_wrong),
+    })
+
+
+@staff_campaign_view(needed=Role.PILOT, methods=("POST",))
+def review_confirm(request, campaign, question):
+    _question(campaign, question)
+    form = ReviewForm(campaign, question, data=request.POST)
+    if form.is_valid():
+        try:
+            form.perform(request.user)
+        except services.CommentaryError as refused:
+            form.add_error(None, str(refused))
+        else:
+            record(request, "theme_changed", academie=campaign.academie_id,
+                   target=f"{campaign.slug}, question {question} : commentaire {form.cleaned_data['response']} relu")
+            messages.success(request, form.done)
+            return redirect(reverse("commentary:review", args=[campaign.slug, question]))
+    return _review_page(request, campaign, question, failed=form)
