@@ -29,10 +29,12 @@ def same_remark(first: frozenset[str], second: frozenset[str]) -> bool:
     """Whether two signatures are one remark: at least SHARED_SHARE of the shorter's words in the other.
 
     Two texts without any content word (« !!! ») are the same remark; one without and one with are not.
+    A one-word remark is the same as another only when that is all the other says: « Plus de wifi. » and
+    « Le wifi tombe pendant les cours. » are two remarks, though the second holds the first's one word.
     """
     shorter = min(len(first), len(second))
-    if shorter == 0:
-        return len(first) == len(second)
+    if shorter <= 1:
+        return first == second
     return len(first & second) >= SHARED_SHARE * shorter
 
 

@@ -10,6 +10,7 @@ from typing import Any
 from .assignment import Assignment
 from .codebook import Codebook, Comment
 from .pseudonymise import Pseudonymiser
+from .similarity import same_remark, signature
 
 __all__ = ["ThemeSummary", "summarise"]
 
@@ -96,6 +97,7 @@ def _quotes(
 
     quotes: list[str] = []
     seen_respondents, seen_texts, seen_raw = set(), set(), set()
+    seen_marks: list[frozenset[str]] = []
     # Pseudonymising runs a language model on each text (milliseconds each): a theme of 10^4 comments
     # that all read the same once pseudonymised (« RAS », a number replaced) must not cost minutes.
     tried = 0
@@ -111,9 +113,13 @@ def _quotes(
         tried += 1
         text = pseudonymiser.apply(raw)
         key = " ".join(text.lower().split())
-        if (respondent is not None and respondent in seen_respondents) or key in seen_texts:
+        mark = signature(text)
+        # Never two near-identical quotes (« … » and « … Merci ! »): the second says nothing new.
+        if ((respondent is not None and respondent in seen_respondents) or key in seen_texts
+                or any(same_remark(mark, other) for other in seen_marks)):
             continue
         seen_respondents.add(respondent)
         seen_texts.add(key)
+        seen_marks.append(mark)
         quotes.append(text)
     return tuple(quotes)

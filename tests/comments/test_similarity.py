@@ -16,10 +16,13 @@ def test_the_share_of_the_shorter_remark_decides_at_its_limit_and_one_past_it():
     assert not same_remark(marks("a", "b"), marks("a", "x"))          # 1 of 2 = 0.5: two remarks
 
 
-def test_remarks_without_any_content_word():
+def test_remarks_without_any_content_word_or_with_one():
     assert same_remark(marks(), marks())
     assert not same_remark(marks(), marks("a"))
     assert not same_remark(marks("a"), marks())
+    assert same_remark(marks("a"), marks("a"))
+    assert not same_remark(marks("a"), marks("a", "b"))   # one word held by a longer remark: two remarks
+    assert same_remark(marks("a", "b"), marks("a", "b", "c"))   # two words: the share decides
 
 
 def test_a_remark_and_its_reworded_copy_are_one_remark():

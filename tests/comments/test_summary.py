@@ -70,9 +70,20 @@ def test_a_theme_of_texts_that_read_the_same_once_pseudonymised_stops_looking_fo
 
 
 def test_the_same_text_twice_is_pseudonymised_once():
-    comments = [Comment(1, "Plus de wifi."), Comment(2, "plus  de WIFI."), Comment(3, "Le wifi, encore le wifi.")]
+    comments = [Comment(1, "Plus de wifi."), Comment(2, "plus  de WIFI."), Comment(3, "Le wifi tombe en cours.")]
     assignments = [Assignment(c.id, "wifi", 0.9, "keyword") for c in comments]
     pseudonymiser = CountingPseudonymiser()
     wifi = next(s for s in summarise(BOOK, assignments, comments, lambda cid: cid, pseudonymiser=pseudonymiser,
                                      quotes_per_theme=2) if s.code == "wifi")
     assert len(wifi.quotes) == 2 and pseudonymiser.calls == 2
+
+
+def test_a_theme_never_quotes_two_near_identical_comments():
+    comments = [Comment(1, "Courbe de l'oubli, réinvestissement, mémorisation active."),
+                Comment(2, "Courbe de l'oubli, réinvestissement, mémorisation active. Merci !"),
+                Comment(3, "Des flashcards et des cartes mentales pour mémoriser.")]
+    assignments = [Assignment(i, "memo", 0.9, "keyword") for i in (1, 2, 3)]
+    (memo,) = summarise(Codebook(themes=[Theme("memo", "Mémorisation")]), assignments, comments,
+                        {1: "a", 2: "b", 3: "c"}, pseudonymiser=Pseudonymiser(use_ner=False), quotes_per_theme=3)
+    assert len(memo.quotes) == 2 and comments[2].text in memo.quotes
+    assert sum("Courbe de l'oubli" in quote for quote in memo.quotes) == 1
