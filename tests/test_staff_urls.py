@@ -84,6 +84,8 @@ ACCESS = {
     "commentary:question": READ,
     "commentary:suggestions": READ,
     "commentary:action": ACTION,
+    "commentary:review": READ,  # readers see the comment and its proposed themes, pilots the form
+    "commentary:review_confirm": ACTION,
     "answers:export": PILOT,  # one row per person: never for readers (bilan.analysis.withholding)
     "answers:import": PILOT,
     "answers:codebook": READ,
