@@ -127,6 +127,10 @@ class CommentaryForm(StaffForm):
         """Where the page scrolls once the action is done."""
         return ""
 
+    def journal(self) -> str:
+        """What the audit journal says was done (after the question)."""
+        return self.title
+
 
 class _OneComment(CommentaryForm):
     response = _comment_field()
@@ -308,6 +312,9 @@ class ReviewForm(CommentaryForm):
     def __init__(self, campaign, question_code: str, data=None):
         super().__init__(campaign, question_code, data=data)
         self.fields["themes"].choices = self.theme_choices
+
+    def journal(self) -> str:
+        return f"commentaire {self.cleaned_data['response']} relu"
 
     def perform(self, user):
         review.confirm_review(self.campaign, self.question_code, self.cleaned_data["response"],

@@ -119,19 +119,26 @@ def action(request, campaign, question):
     if not chooser.is_valid():
         return _question_page(request, campaign, question, failed=chooser)
     form = ACTION_FORMS[chooser.cleaned_data["action"]](campaign, question, data=request.POST)
-    if form.is_valid():
-        try:
-            form.perform(request.user)
-        except services.CommentaryError as error:
-            form.add_error(None, str(error))
-        else:
-            record(request, "theme_changed", academie=campaign.academie_id,
-                   target=f"{campaign.slug}, question {question} : {form.title}")
-            messages.success(request, form.done)
-            return redirect(reverse("commentary:question", args=[campaign.slug, question]) + form.anchor())
+    if _performed(request, campaign, question, form):
+        return redirect(reverse("commentary:question", args=[campaign.slug, question]) + form.anchor())
     if form.page == "suggestions":
         return _suggestions_page(request, campaign, question, failed=form)
     return _question_page(request, campaign, question, failed=form)
+
+
+def _performed(request, campaign, question, form) -> bool:
+    """Run a valid form's service, journal it and say so; False (the errors on the form) when refused."""
+    if not form.is_valid():
+        return False
+    try:
+        form.perform(request.user)
+    except services.CommentaryError as refused:
+        form.add_error(None, str(refused))
+        return False
+    record(request, "theme_changed", academie=campaign.academie_id,
+           target=f"{campaign.slug}, question {question} : {form.journal()}")
+    messages.success(request, form.done)
+    return True
 
 
 @staff_campaign_view()
@@ -160,14 +167,6 @@ def _review_page(request, campaign, question, failed=None):
 def review_confirm(request, campaign, question):
     _question(campaign, question)
     form = ReviewForm(campaign, question, data=request.POST)
-    if form.is_valid():
-        try:
-            form.perform(request.user)
-        except services.CommentaryError as refused:
-            form.add_error(None, str(refused))
-        else:
-            record(request, "theme_changed", academie=campaign.academie_id,
-                   target=f"{campaign.slug}, question {question} : commentaire {form.cleaned_data['response']} relu")
-            messages.success(request, form.done)
-            return redirect(reverse("commentary:review", args=[campaign.slug, question]))
+    if _performed(request, campaign, question, form):
+        return redirect(reverse("commentary:review", args=[campaign.slug, question]))
     return _review_page(request, campaign, question, failed=form)

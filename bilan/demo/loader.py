@@ -152,22 +152,25 @@ def _build(seed: int, out) -> None:
 
 def _record_reminders(campaign: Campaign, days) -> None:
     """The reminders of a past year, as the outbox keeps them: on each day, one sent to everyone invited
-    who had not answered yet (the report says how many rounds went out)."""
+    who had not answered yet, in the campaign's reminder wording (the report says how many rounds went out).
+    Past years' personal links have expired: the message names none."""
     from bilan.outreach.models import MailKind, MailStatus, OutgoingMail
+    from bilan.outreach.rendering import render_message
+    from bilan.outreach.services import message_context, template_for
 
     mails = []
-    year = campaign.school_year.replace("-", "/")
+    template = template_for(campaign, MailKind.REMINDER)
     for day in days:
         sent_at = _aware(day, 9)
         waiting = Invitation.objects.filter(campaign=campaign).exclude(submitted_at__lt=sent_at) \
-            .select_related("referent")
+            .select_related("referent", "school")
         for invitation in waiting:
+            rendered = render_message(template, message_context(campaign, invitation, link="(lien expiré)"))
             mails.append(OutgoingMail(
                 campaign=campaign, invitation=invitation, kind=MailKind.REMINDER, step=f"relance-{day.isoformat()}",
-                recipient=invitation.referent.email, subject=f"Relance : bilan des RUPN {year}",
-                text_body=(f"Bonjour,\n\nLe questionnaire du bilan des RUPN {year} vous attend encore : "
-                           "votre réponse compte.\n\nL'équipe numérique de l'académie"),
-                status=MailStatus.SENT, attempts=1, created_at=sent_at, due_at=sent_at, sent_at=sent_at))
+                recipient=invitation.referent.email, subject=rendered.subject, text_body=rendered.text_body,
+                html_body=rendered.html_body, status=MailStatus.SENT, attempts=1, created_at=sent_at,
+                due_at=sent_at, sent_at=sent_at))
     OutgoingMail.objects.bulk_create(mails)
 
 

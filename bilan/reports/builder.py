@@ -299,8 +299,7 @@ QUOTES_PER_BLOCK = 6
 
 def _digest_quotes(digest: Any, limit: int | None = None) -> tuple[list[str], list[Quote]]:
     """Theme labels by frequency, and the published quotes (in the team's order), from a comment digest."""
-    themes = sorted(getattr(digest, "themes", []) or [], key=lambda t: (getattr(t, "rank", 0) or 0))
-    labels = [t.label for t in themes if getattr(t, "respondents", 0)]
+    labels = _themes_cited(digest, 1)
     quotes = []
     emphasis = getattr(digest, "published_emphasis", None) or []
     for index, quote in enumerate(getattr(digest, "published_quotes", []) or []):
