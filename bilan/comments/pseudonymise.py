@@ -1,11 +1,12 @@
 """Pseudonymisation of comments before they are shown anywhere (results, quotes, report).
 
 Detectors, in order of trust: e-mail and phone patterns; the roster's schools and school
-mentions (« au collège Z », « lycée Victor-Hugo », whole even when named after a person);
-titled names (« Mme Y », « l'IEN Le Goff »); the roster's people (full names with and without
-accents, first or last name alone, initials); initials before a name (« A. Dupont »); spaCy's
-French person-name recogniser; first names alone from a first-name dictionary, checked against
-their context. Then each person finding grows over the rest of the name (title, other first
+mentions (« au collège Z », « lycée Victor-Hugo », whole even when named after a person, also in
+lower case after a first name); titled names (« Mme Y », « mr bouchet ») and names after a role
+(« l'IEN Le Goff »: the role stays); the roster's people (full names with and without accents,
+first or last name alone, initials); initials before or after a name (« A. Dupont », « Marc D. »);
+spaCy's French person-name recogniser; first names alone from a first-name dictionary, checked
+against their context. Then each person finding grows over the rest of the name (title, other first
 names, surname, particles, initials, hyphenated parts) and findings of one person side by side
 are merged, so one person gives one placeholder. The allow-list of tools and institutions (Pix,
 Apps Éducation, Tchap…) is never replaced.
@@ -38,15 +39,18 @@ DEFAULT_ALLOW = (
     "Pearltrees", "Genially", "Anki", "Wooflash", "Magneto", "Erasmus", "eTwinning", "SRANE", "DRANE",
     "DANE", "INRIA", "Techne", "MoDco", "Schematic", "Seren-IT", "Internet sans crainte",
     "Lycée Connecté", "Nextcloud", "Peertube", "Moodle", "Éléa", "Elea", "Capytale", "Vittascience",
-    "LearningApps", "Quizinière", "Padlet", "Mistral", "Gemini", "ChatGPT", "Google", "Microsoft",
+    "LearningApps", "Quizinière", "Magistère", "M@gistère", "Viaéduc", "Padlet", "Mistral", "Gemini", "ChatGPT",
+    "Google", "Microsoft",
     "Framasoft", "BYOD", "RUPN", "AESH", "EBEP", "CUA", "ULIS", "PPS", "PAP", "CDI", "VNI", "TBI", "QCM",
     "IA", "GAFAM", "GAFFA", "Éducation nationale", "Education nationale", "Rectorat", "Académie",
     "Poitiers", "Charente", "Charente-Maritime", "Deux-Sèvres", "Vienne", "Niort", "La Rochelle",
     "Angoulême", "Saintes", "Cognac", "Châtellerault", "Rochefort", "Bressuire", "Parthenay",
 )
 
-_TITLES = (r"(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mme\.|Monsieur|Madame|Mademoiselle|Dr\.?|Docteur|Pr\.?"
-           r"|Professeure?|(?:l['’])?(?:IEN|IA-IPR|IPR|IA-DASEN|DASEN))")
+# Civil titles belong to the person's placeholder (« Mme Durand » → one placeholder)…
+_TITLES = r"(?:M\.|MM\.|Mr\.?|Mme|Mmes|Mlle|Mme\.|Monsieur|Madame|Mademoiselle|Dr\.?|Docteur|Pr\.?|Professeure?)"
+# …a role is not a name and stays (« l'IEN [un·e collègue] »), but it says that a person's name follows.
+_ROLES = r"(?:(?:l['’])?(?:IEN|IA-IPR|IPR|IA-DASEN|DASEN))"
 _NAME_WORD = r"[A-ZÀ-ÖØ-Þ][\w\-’']*"
 _UP = "A-ZÀ-ÖØ-Þ"
 _LOW = "a-zß-öø-ÿ"
@@ -55,14 +59,28 @@ _CAP_WORD = rf"[{_UP}][{_LOW}{_UP}’']*(?:[\-‐][{_UP}][{_LOW}{_UP}’']*)*"
 _INITIAL = rf"[{_UP}]\.(?:[\-‐]?[{_UP}]\.)*"
 _PARTICLE = (r"(?:de|du|des|d['’]|le|la|De|Du|Des|D['’]|Le|La|Da|da|Di|di|Del|del|Van|van|Von|von|Mac|Mc"
              r"|Ben|ben|El|el|Al|al|Dos|dos)")
+# « M. le Maire », « Mme la Principale »: a title before a function is not a name.
+_FUNCTION_NOUNS = (r"(?i:maire|principale?|proviseure?|directeur|directrice|recteur|rectrice|inspecteur|inspectrice"
+                   r"|pr[ée]f[èe]te?|pr[ée]sidente?|ministre|adjointe?|gestionnaire|conseill[eè]re?|doyenne?)\b")
 _TITLED_RE = re.compile(
-    rf"\b{_TITLES}\s+(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
+    rf"\b{_TITLES}\s+(?!(?:{_PARTICLE}\s*)?{_FUNCTION_NOUNS})(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
     rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*"
+)
+_ROLE_NAME_RE = re.compile(
+    rf"\b{_ROLES}\s+(?P<name>(?:{_TITLES}\s+)?(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
+    rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*)"
+)
+# A title written in lower case before a lower-case surname (« mr bouchet », « mme pineau »): the
+# surname is checked against the dictionary and the function words (« madame la principale »).
+_LOWER_TITLED_RE = re.compile(
+    r"(?<![\w.])(?i:mr|mme|mlle|monsieur|madame)\.?\s+(?P<name>[a-zß-öø-ÿ]+(?:-[a-zß-öø-ÿ]+)*)\b"
 )
 _TWO_NAMES_RE = re.compile(rf"(?<![\w\-‐’'@.]){_CAP_WORD}[ \t]+{_CAP_WORD}(?![\w@])")
 _TITLE_AT_START_RE = re.compile(rf"{_TITLES}\s")
 # « A. Dupont », « J.-P. Martin »: initials then a capitalised word (checked against function words).
 _INITIALS_NAME_RE = re.compile(rf"(?<![\w.]){_INITIAL}\s*(?:{_PARTICLE}\s*)?(?P<word>{_CAP_WORD})")
+# « Marc D. »: a first name then one capital initial.
+_NAME_INITIAL_RE = re.compile(rf"(?<![\w\-‐’'@.])(?P<word>{_CAP_WORD})\s+[{_UP}]\.(?![\w-])")
 # Neighbours of a person finding that belong to the same name.
 _RIGHT_PART_RE = re.compile(
     rf"(?P<sep>[ \t]+|[\-‐])(?:(?P<particle>{_PARTICLE})(?:[ \t]+|(?<=['’])))?(?P<word>{_INITIAL}|{_CAP_WORD})"
@@ -71,12 +89,17 @@ _LEFT_PART_RE = re.compile(
     rf"(?:(?<![\w.’'])|(?<=[’']))(?P<word>{_TITLES}|{_INITIAL}|{_CAP_WORD})"
     rf"(?:[ \t]+(?P<particle>{_PARTICLE}))?(?P<sep>[ \t]+|[\-‐]|(?<=['’]))\Z"
 )
-_WORD_RE = re.compile(rf"(?<![\w\-‐’'@.])(?P<word>[{_UP}{_LOW}]+(?:[\-‐][{_UP}{_LOW}]+)*)(?![\w@]|[\-‐]\w)")
+# A word, also after an elision (« d'Anaïs », « l'idée d'Emma-Rose »).
+_WORD_RE = re.compile(
+    rf"(?:(?<![\w\-‐’'@.])|(?<=\b[dDlLjJnNsStTmMcC]['’])|(?<=\b[qQ]u['’]))"
+    rf"(?P<word>[{_UP}{_LOW}]+(?:[\-‐][{_UP}{_LOW}]+)*)(?![\w@]|[\-‐]\w)"
+)
 # Capitalised words that are never names, whatever the dictionary says.
 _FUNCTION_WORDS = frozenset(re.findall(r"\w+", """
     le la les l un une des du de d au aux et ou mais donc or ni car il elle ils elles on nous vous je tu ce cet
     cette ces se sa son ses leur leurs mon ma mes ton ta tes notre votre nos vos qui que quoi dont en dans par
     pour sur sous avec sans chez a apres avant depuis pendant tout tous toute toutes rien france
+    tres trop plus moins peu aussi encore deja toujours jamais bien mal vraiment
 """))
 # A person's first name is taken alone only when something around it says it is a person.
 _PERSON_BEFORE_RE = re.compile(
@@ -84,7 +107,7 @@ _PERSON_BEFORE_RE = re.compile(
     r"|grace|a|et|selon|dixit|cf)|[(,])\s*\Z"
 )
 _PERSON_AFTER_RE = re.compile(
-    r"\A\s*(?:,\s*)?(?:(?:m|t|l|s|nous|vous|les|leur|lui|me|se|y|en|ne|n)['’\s]\s*)*"
+    r"\A\s*et\s+(?:son|sa|ses)\s|\A\s*(?:,\s*)?(?:(?:m|t|l|s|nous|vous|les|leur|lui|me|se|y|en|ne|n)['’\s]\s*)*"
     r"(?:a|ont|avait|avaient|aura|va|vient|viendra|fait|dit|pense|trouve|anime|animent|propose|proposent"
     r"|explique|organise|gere|aide|aident|montre|montrent|utilise|reprend|occupe|forme|presente|partage"
     r"|coordonne|accompagne|repond|connait|sait|peut|doit|veut|est\s+(?:parti|partie|venu|venue|arrive|arrivee"
@@ -92,7 +115,10 @@ _PERSON_AFTER_RE = re.compile(
 )
 _THING_BEFORE_RE = re.compile(
     r"\b(?:le|la|les|l|un|une|des|du|au|aux|en|sur|dans|langage|logiciel|outil|appli|application|plateforme"
-    r"|site|rue|avenue|place|ville|eau|rose|vin|projet|dispositif|classe|salle|module)['’\s]\s*\Z"
+    r"|site|rue|avenue|place|ville|eau|rose|vin|projet|dispositif|classe|salle|module|concours|marque"
+    r"|multiprises|(?:vacances|fetes|conge|conges|pere|veille)\s+(?:de|d['’]))['’\s]\s*\Z"
+    # What is named after a person is a thing: « le triangle de Pascal », « la loi d'Ohm ».
+    r"|\b(?:triangle|theoreme|loi|principe|formule|pari|methode|effet|machine|conjecture)\s+(?:de\s+|d['’]\s*)\Z"
 )
 _EMAIL_RE = re.compile(
     r"[\w.+\-]+\s*(?:@|\(at\)|\[at\]|\s+at\s+|\s+arobase\s+)\s*[\w\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+point\s+)\s*[\w\-]+)+",
@@ -112,6 +138,11 @@ _SCHOOL_WORDS = (
 _SCHOOL_MENTION_RE = re.compile(
     rf"\b{_SCHOOL_WORDS}\s+(?:(?i:de\s+la|de|du|des|d'|l'|la|le|les|saint|sainte)[\s\-]*)?"
     rf"{_NAME_WORD}(?:[\s\-]+(?:(?:de|du|des|la|le|d'|l')\s*)?{_NAME_WORD})*"
+)
+# A school word in lower case followed by a lower-case name (« collège pierre mendès france »): taken
+# only when the first word is a first name; see ``_lower_case_schools``.
+_LOWER_SCHOOL_RE = re.compile(
+    r"\b(?i:coll[èe]ge|lyc[ée]e|[ée]cole|lp)\s+(?P<words>[a-zß-öø-ÿ]+(?:[\s\-][a-zß-öø-ÿ]+){0,3})"
 )
 _NEVER_NAMES = frozenset(
     fold(w) for w in ["Merci", "Bonjour", "Cordialement", "Bravo", "Super", "Oui", "Non", "Bien", "Très", "Trop",
@@ -159,30 +190,33 @@ def _bounded(pattern: str) -> str:
 # frequency digit per country from column 30; these are the countries whose names are common in France.
 _NAM_DICT_COLUMNS = {"france": 7, "belgium": 8, "luxembourg": 9, "swiss": 14, "turkey": 46, "arabia": 47,
                      "other_countries": 54}
-_first_names: frozenset[str] | None = None
+_first_names: dict[bool, frozenset[str]] = {}
 _first_names_lock = threading.Lock()
 
 
-def first_names() -> frozenset[str]:
-    """Folded lower-case first names in use in France (≈ 7 500), read once from gender-guesser's data."""
-    global _first_names
+def first_names(*, anywhere: bool = False) -> frozenset[str]:
+    """Folded lower-case first names in use in France (≈ 7 500), or in any country of the dictionary
+    (``anywhere``: ≈ 40 000, for a first name beside a surname), read once from gender-guesser's data."""
     with _first_names_lock:
-        if _first_names is None:
-            names = set()
+        if not _first_names:
+            french, everywhere = set(), set()
             text = (files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="utf-8")
             for line in text.splitlines():
                 if not line or line[0] in "#=":
                     continue
+                name = fold(line.split()[1]).lower().replace("+", "-")
+                everywhere.add(name)
                 values = line[30:]
                 if any(i < len(values) and values[i] not in " $" for i in _NAM_DICT_COLUMNS.values()):
-                    names.add(fold(line.split()[1]).lower().replace("+", "-"))
-            _first_names = frozenset(names)
-        return _first_names
+                    french.add(name)
+            _first_names.update({False: frozenset(french), True: frozenset(everywhere)})
+        return _first_names[anywhere]
 
 
-def _is_first_name(word: str) -> bool:
+def _is_first_name(word: str, *, anywhere: bool = False) -> bool:
     parts = [p for p in re.split(r"[\-‐]", fold(word).lower()) if p]
-    return bool(parts) and all(p in first_names() for p in parts) and fold(word).lower() not in _FUNCTION_WORDS
+    return (bool(parts) and all(p in first_names(anywhere=anywhere) for p in parts)
+            and fold(word).lower() not in _FUNCTION_WORDS)
 
 
 def _is_french_word(word: str) -> bool:
@@ -286,11 +320,12 @@ class Pseudonymiser:
                 ]
                 insensitive += sensitive_initial
                 sensitive.append("".join(initials + [last_initial]).upper())  # JPM, JM (capitals only)
-            for single in [_flex(last)] + ([_flex(first)] if first else []):
+            for single, written in [(_flex(last), person.last)] + ([(_flex(first), person.first)] if first else []):
                 word = single.replace("\\", "")
                 if fold(word) in self._allow_words or len(word) < 3:
                     continue
-                if simplemma.is_known(word, lang="fr"):
+                # The dictionary is asked with the accents as written: « Clément » is a word, « Clement » not.
+                if _is_french_word(written.strip()) or simplemma.is_known(word, lang="fr"):
                     sensitive.append(single[0].upper() + single[1:] if single[0].isalpha() else single)
                 else:
                     insensitive.append(single)
@@ -329,19 +364,41 @@ class Pseudonymiser:
         for pattern in self._school_res:
             for m in pattern.finditer(folded):
                 add(*m.span(), "school", "roster")
+        lowered = folded.lower()
+
+        def after_a_thing(m: re.Match) -> bool:
+            # A roster name of one word after a thing (« le langage Pascal », « des multiprises Legrand »)
+            # is the thing.
+            return " " not in m.group() and bool(_THING_BEFORE_RE.search(lowered[max(0, m.start() - 30):m.start()]))
+
         if self._person_insensitive is not None:
             for m in self._person_insensitive.finditer(folded):
-                add(*m.span(), "person", "roster")
+                if not after_a_thing(m):
+                    add(*m.span(), "person", "roster")
         if self._person_sensitive is not None:
             for m in self._person_sensitive.finditer(cased):
-                add(*m.span(), "person", "roster")
+                if not after_a_thing(m):
+                    add(*m.span(), "person", "roster")
         for m in _TITLED_RE.finditer(text):
             add(*_trim_allowed(m.span(), allowed), "person", "title")
+        for m in _ROLE_NAME_RE.finditer(text):
+            add(*_trim_allowed(m.span("name"), allowed), "person", "title")
+        for m in _LOWER_TITLED_RE.finditer(text):
+            name = m["name"]
+            if fold(name).lower() not in _FUNCTION_WORDS and not _is_french_word(name):
+                add(*m.span(), "person", "title")
         for m in _SCHOOL_MENTION_RE.finditer(text):
             # A school named after a person (« lycée Victor-Hugo ») is a school, whole.
             add(*_trim_allowed(m.span(), allowed), "school", "pattern")
+        for start, end in _lower_case_schools(text):
+            add(start, end, "school", "pattern")
+        for m in _NAME_INITIAL_RE.finditer(text):
+            if _is_first_name(m["word"]) and not any(a < m.end() and m.start() < b for a, b in allowed):
+                add(*m.span(), "person", "initials")  # « Marc D. », « Anne-Laure V. »
         for m in _INITIALS_NAME_RE.finditer(text):
-            if fold(m["word"]).lower() not in _FUNCTION_WORDS and fold(m["word"]) not in _NEVER_NAMES:
+            word = m["word"]
+            if (fold(word).lower() not in _FUNCTION_WORDS and fold(word) not in _NEVER_NAMES
+                    and not re.fullmatch(_FUNCTION_NOUNS, word)):
                 add(*m.span(), "person", "initials")
         taken = _resolve(candidates)
         for start, end in self._first_names_alone(text, folded, taken, allowed):
@@ -381,15 +438,27 @@ class Pseudonymiser:
             known = any(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p)
             if "-" in word or "‐" in word:
                 known = all(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p) and not capitalised
-            if (capitalised and (not known or cue)) or (not capitalised and not known and cue):
+            # A lower-case first name that is a word in neither French nor English (« laurence »,
+            # « mathieu ») is a name even without a cue: none was found in the labelled comments.
+            foreign = not capitalised and len(word) >= 4 and not known and not simplemma.is_known(word, lang="en")
+            if (capitalised and (not known or cue)) or (not capitalised and not known and (cue or foreign)):
                 spans.append((start, end))
-        # Two capitalised words no dictionary knows, after a person's cue: « merci à Fatou Ndiaye ».
+        # Two capitalised words: a first name (of any country) and a word no French dictionary knows, in
+        # either order (« Grâce Mbala », « Delage Aurore »); or two words no dictionary knows after a
+        # person's cue (« merci à Fatou Ndiaye »).
         for m in _TWO_NAMES_RE.finditer(text):
             start, end = m.span()
-            words = re.split(r"[\s\-‐]+", m.group())
-            if any(len(w) < 2 or _is_french_word(w) or fold(w).lower() in _FUNCTION_WORDS for w in words):
+            words = [w for w in re.split(r"[\s\-‐]+", m.group()) if w]
+            if any(len(w) < 2 or fold(w).lower() in _FUNCTION_WORDS or fold(w) in _NEVER_NAMES for w in words):
                 continue
             if any(a < end and start < b for a, b in allowed) or any(f.start < end and start < f.end for f in taken):
+                continue
+            unknown = [not _is_french_word(w) for w in words]
+            if len(words) == 2 and any(unknown) and any(
+                    _is_first_name(w, anywhere=True) and not u for w, u in zip(words, unknown, strict=True)):
+                spans.append((start, end))
+                continue
+            if not all(unknown):
                 continue
             before, after = lowered[max(0, start - 30):start], lowered[end:end + 40]
             if _PERSON_BEFORE_RE.search(before) or _PERSON_AFTER_RE.match(after):
@@ -440,10 +509,14 @@ class Pseudonymiser:
                 continue
             if all(t.text.isupper() and len(t.text) <= 6 for t in words):
                 continue  # acronyms: ENT, SRANE, AESH…
+            if any(re.fullmatch(_FUNCTION_NOUNS, t.text) for t in words):
+                continue  # « M. le Maire »: a function, not a name
             if len(words) == 1:
                 word = words[0]
                 if fold(word.text) in _NEVER_NAMES:
                     continue
+                if _THING_BEFORE_RE.search(fold(text[max(0, start - 30):start]).lower()):
+                    continue  # « au concours Castor », « le triangle de Pascal »
                 if word.is_sent_start and simplemma.is_known(word.text.lower(), lang="fr"):
                     continue  # « Merci », « Super » at the start of a sentence
             spans.append((start, end))
@@ -455,6 +528,28 @@ class Pseudonymiser:
         for finding in reversed(self.findings(text)):
             out = out[: finding.start] + finding.replacement + out[finding.end :]
         return out
+
+
+def _lower_case_schools(text: str) -> list[tuple[int, int]]:
+    """« collège pierre mendès france »: a school word, a first name, then the words of the name
+    (neither function words nor French words, unless also first names), up to the punctuation."""
+    spans = []
+    for m in _LOWER_SCHOOL_RE.finditer(text):
+        words = list(re.finditer(r"[^\s\-]+", m["words"]))
+        if len(words) < 2 or not _is_first_name(words[0].group()):
+            continue
+        taken = 1
+        for word in words[1:]:
+            value = word.group()
+            # « France » is never a name word alone, but it ends « Pierre Mendès France », « Anatole France ».
+            # The word after the first name is the surname even when it is a word too (« jean moulin »).
+            if (fold(value).lower() in _FUNCTION_WORDS - {"france"}
+                    or (taken > 1 and _is_french_word(value) and not _is_first_name(value))):
+                break
+            taken += 1
+        if taken >= 2:
+            spans.append((m.start(), m.start("words") + words[taken - 1].end()))
+    return spans
 
 
 _PRIORITY = {("email", "pattern"): 0, ("phone", "pattern"): 1, ("school", "roster"): 2, ("school", "pattern"): 3,
@@ -475,11 +570,15 @@ def _name_word_ok(word: str, sep: str, particle: str | None, *, left: bool, text
     """Whether a capitalised word, an initial or a title next to a person finding is part of the name."""
     if re.fullmatch(_TITLES, word):
         return left  # « M. Martin Mme Durand »: a title opens the next person
+    if re.fullmatch(_ROLES, word):
+        return False  # « le DASEN Jean-Marc Ribot »: the role stays
     if re.fullmatch(_INITIAL, word):
         return True
     folded = fold(word)
     if folded.lower() in _FUNCTION_WORDS or folded in _NEVER_NAMES:
         return False
+    if re.match(r"\w['’][a-zß-öø-ÿ]", word):
+        return False  # « L'atelier d'Emma-Rose »: an elided word, not « N'Guessan »
     if word.isupper():  # « MOREAU », not « ENT » or « SVT »
         return len(word) >= 4 and not _is_french_word(word)
     if sep.strip() or particle:  # hyphenated or joined by a particle: « Jean-Pierre », « de La Fontaine »
@@ -515,7 +614,9 @@ def _grow(text: str, start: int, end: int, low: int, high: int, allowed: Sequenc
 
 
 def _name_words(text: str) -> int:
-    return len(re.findall(rf"{_INITIAL}|{_CAP_WORD}", _TITLE_AT_START_RE.sub("", text)))
+    """Name parts of a finding, titles and particles left out (« Da Silva » is one surname)."""
+    words = re.findall(rf"{_INITIAL}|{_CAP_WORD}", _TITLE_AT_START_RE.sub("", text))
+    return sum(not re.fullmatch(_PARTICLE, w) for w in words)
 
 
 def _same_person(text: str, first: Finding, second: Finding) -> bool:

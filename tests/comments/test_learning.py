@@ -19,7 +19,7 @@ READING_TARGET = 0.30
 RIGHT_TARGET = 0.95
 YEAR_TARGET = 0.85
 # Best honest figures reached (see the module docstring): development set 59.6 % reviewed and
-# 65.8 % agreement when trained on the test set.
+# 65.8 % agreement when trained on the test set; `test_the_ceiling_of_the_development_set` shows why.
 DEVELOPMENT_READING_FLOOR = 0.62
 DEVELOPMENT_YEAR_FLOOR = 0.63
 
@@ -95,6 +95,43 @@ def test_year_over_year(codebook, features, test_set, development_set):
     assert forward >= YEAR_TARGET
     assert backward >= DEVELOPMENT_YEAR_FLOOR
     assert backward > unsupervised
+
+
+def _cross_validated_agreement(codebook, features, texts, truth, extra_texts=(), extra_truth=(), folds=5):
+    """Exact agreement on each fold of ``texts`` of a model trained on the other folds (and the extra set)."""
+    order = np.random.default_rng(0).permutation(len(texts))
+    right = 0
+    for fold in np.array_split(order, folds):
+        held = set(fold.tolist())
+        train = [i for i in range(len(texts)) if i not in held]
+        model = ThemeModel.fit(codebook, [texts[i] for i in train] + list(extra_texts),
+                               [truth[i] for i in train] + list(extra_truth), features=features)
+        predicted = model.predict([texts[i] for i in fold])
+        right += sum(p == truth[i] for p, i in zip(predicted, fold, strict=True))
+    return right / len(texts)
+
+
+def test_the_ceiling_of_the_development_set(codebook, features, test_set, development_set):
+    """Why the reading target is out of this model's reach on the development set.
+
+    With a share r of the comments reviewed (all right), 95 % right overall needs the model right on
+    0.95 − r of ALL the comments, every one of its errors being among the reviewed ones: at r = 30 %,
+    65 %. A model trained on 80 % of the development set (and on the whole test set) is right on only
+    the share printed below of the comments it did not see, under 65 % whatever the review order."""
+    texts, truth = development_set
+    needed = RIGHT_TARGET - READING_TARGET
+    alone = _cross_validated_agreement(codebook, features, texts, truth)
+    with_test = _cross_validated_agreement(codebook, features, texts, truth, *test_set)
+    held_out = _cross_validated_agreement(codebook, features, *test_set)
+    print(
+        f"\nceiling: 5-fold agreement on the development set {alone:.1%} (trained on 4/5 of it), "
+        f"{with_test:.1%} (and on the test set); at {READING_TARGET:.0%} reviewed, {RIGHT_TARGET:.0%} right needs "
+        f"the model right on {needed:.0%} of all the comments; test set, 5-fold: {held_out:.1%}"
+    )
+    # The same model reads the test set far better: the development set's paraphrases need knowledge
+    # the labelled comments do not carry (« Copilot » is AI, « 250 sur 1024 » is a Pix score).
+    assert held_out > with_test + 0.1
+    assert with_test >= alone - 0.02
 
 
 def test_without_coded_comments_the_model_is_the_unsupervised_assignment(codebook, features, test_set):

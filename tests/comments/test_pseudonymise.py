@@ -36,10 +36,12 @@ def test_placeholders_are_readable(roster_pseudonymiser):
 
 
 def test_findings_name_kind_and_detector(roster_pseudonymiser):
-    findings = roster_pseudonymiser.findings("Guillaume Chazeaux et Karim Benali utilisent Pix.")
+    findings = roster_pseudonymiser.findings(
+        "Guillaume Chazeaux et Karim Benali utilisent Pix, Tran Van Hoa aussi.")
     assert [(f.text, f.kind, f.source) for f in findings] == [
-        ("Guillaume Chazeaux", "person", "ner"),
+        ("Guillaume Chazeaux", "person", "firstname"),  # a first name beside a word no dictionary knows
         ("Karim Benali", "person", "roster"),
+        ("Tran Van Hoa", "person", "ner"),
     ]
 
 
