@@ -254,16 +254,59 @@ class SplitForm(CommentaryForm):
 
 
 class AcceptForm(CommentaryForm):
+    """The ticked comments of a suggestion become a theme; the others stay without one."""
+
     name, title, done = "accept", "Accepter une suggestion", f"Suggestion acceptée{NBSP}: thème créé."
     page = "suggestions"
     label = _label_field("Libellé du thème")
     members = CommentIdsField(label="Commentaires de la suggestion", error_messages={
-        "required": "La suggestion ne contient aucun commentaire."})
-    comment_fields = ("members",)
+        "required": "Cochez au moins un commentaire de la suggestion."})
+    # Every comment of the suggestion as shown (ticked or not): says which suggestion the form was.
+    everyone = CommentIdsField(label="Commentaires proposés", required=False)
+    comment_fields = ("members", "everyone")
+
+    def clean(self):
+        data = super().clean()
+        everyone = set(data.get("everyone") or ())
+        if everyone and not set(data.get("members") or ()) <= everyone:
+            self.add_error("members", "Un commentaire coché ne fait pas partie de la suggestion.")
+        return data
 
     def perform(self, user):
         services.accept_suggestion(self.campaign, self.question_code, self.cleaned_data["label"],
                                    self.cleaned_data["members"], user)
+
+
+class SplitSuggestionForm(AcceptForm):
+    """A suggestion that mixes two subjects: the ticked comments make one theme, the others a second."""
+
+    name, title, done = ("split_suggestion", "Diviser une suggestion",
+                         f"Suggestion divisée{NBSP}: deux thèmes créés.")
+    label = _label_field("Libellé du thème des commentaires cochés")
+    other_label = _label_field("Libellé du thème des commentaires décochés")
+    everyone = CommentIdsField(label="Commentaires proposés", error_messages={
+        "required": "La suggestion à diviser manque au formulaire."})
+
+    def clean(self):
+        data = super().clean()
+        members, everyone = data.get("members"), data.get("everyone")
+        if members and everyone and not set(everyone) - set(members):
+            self.add_error("members", f"Décochez au moins un commentaire{NBSP}: les commentaires décochés forment "
+                                      "le second thème.")
+        label, other = data.get("label"), data.get("other_label")
+        if label and other and label.strip().casefold() == other.strip().casefold():
+            self.add_error("other_label", "Choisissez un libellé différent de celui du premier thème.")
+        return data
+
+    def journal(self) -> str:
+        return f"{self.title} ({guillemets(self.cleaned_data['label'])} et " \
+               f"{guillemets(self.cleaned_data['other_label'])})"
+
+    def perform(self, user):
+        members = self.cleaned_data["members"]
+        rest = [i for i in self.cleaned_data["everyone"] if i not in set(members)]
+        services.split_suggestion(self.campaign, self.question_code, self.cleaned_data["label"], members,
+                                  self.cleaned_data["other_label"], rest, user)
 
 
 class DismissForm(CommentaryForm):
@@ -281,7 +324,7 @@ class DismissForm(CommentaryForm):
 
 ACTION_FORMS: dict[str, type[CommentaryForm]] = {form.name: form for form in (
     IncludeForm, ExcludeForm, MoveForm, MarkForm, UnmarkForm, RenameForm, MergeForm, CreateForm, SplitForm,
-    AcceptForm, DismissForm)}
+    AcceptForm, SplitSuggestionForm, DismissForm)}
 # The forms of the « Gérer les thèmes » block, drawn from form objects (the others are per comment).
 MANAGE_FORMS = ("rename", "merge", "create")
 

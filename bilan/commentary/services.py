@@ -495,9 +495,16 @@ def unmark_quote(campaign, response_id: int, question_code: str) -> None:
 @dataclass
 class SuggestedTheme:
     label: str
-    member_ids: list[int]
-    quotes: list[str]        # pseudonymised, most typical first
+    members: list[tuple[int, str]]  # (response id, pseudonymised text), most typical first
     cohesion: float
+
+    @property
+    def member_ids(self) -> list[int]:
+        return [response_id for response_id, _ in self.members]
+
+    @property
+    def quotes(self) -> list[str]:
+        return [text for _, text in self.members[:3]]
 
 
 def suggestions(campaign, question_code: str, *, embedder=None) -> list[SuggestedTheme]:
@@ -518,8 +525,7 @@ def suggestions(campaign, question_code: str, *, embedder=None) -> list[Suggeste
     texts = {c.id: c.text for c in comments}
     pseudonymiser = roster_pseudonymiser(campaign.academie_id)
     found = suggest_themes(comments, exclude=covered, embedder=embedder or default_embedder())
-    return [SuggestedTheme(s.label, list(s.member_ids), [pseudonymiser.apply(texts[i]) for i in s.member_ids[:3]],
-                           float(s.cohesion))
+    return [SuggestedTheme(s.label, [(i, pseudonymiser.apply(texts[i])) for i in s.member_ids], float(s.cohesion))
             for s in found if s.label not in dismissed]
 
 
@@ -534,6 +540,21 @@ def accept_suggestion(campaign, question_code: str, label: str, member_ids: Iter
         for response_id in member_ids:
             decide(campaign, response_id, question_code, record.code, True, user)
     return record
+
+
+def split_suggestion(campaign, question_code: str, label: str, member_ids: Iterable[int], other_label: str,
+                     other_ids: Iterable[int], user=None) -> tuple[ThemeRecord, ThemeRecord]:
+    """A suggestion that mixes two subjects becomes two themes: ``member_ids`` under ``label``, the rest
+    (``other_ids``) under ``other_label``; both or neither."""
+    member_ids, other_ids = [int(i) for i in member_ids], [int(i) for i in other_ids]
+    if not member_ids or not other_ids or set(member_ids) & set(other_ids):
+        raise CommentaryError("Pour diviser une suggestion, cochez les commentaires du premier thème et laissez "
+                              "ceux du second décochés.")
+    if label.strip().casefold() == other_label.strip().casefold():
+        raise CommentaryError("Les deux thèmes issus de la division doivent avoir des libellés différents.")
+    with transaction.atomic():
+        return (accept_suggestion(campaign, question_code, label, member_ids, user),
+                accept_suggestion(campaign, question_code, other_label, other_ids, user))
 
 
 def dismissed_labels(campaign, question_code: str) -> set[str]:

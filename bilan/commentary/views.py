@@ -99,10 +99,14 @@ def _suggestions_page(request, campaign, question, failed=None):
     if failed is not None:
         posted = failed.data
         for position, suggestion in enumerate(found, start=1):
+            shown_ids = posted.getlist("everyone") or posted.getlist("members")
             same = (suggestion.label == posted.get("label") if failed.name == "dismiss"
-                    else [str(i) for i in suggestion.member_ids] == posted.getlist("members"))
+                    else sorted(str(i) for i in suggestion.member_ids) == sorted(shown_ids))
             if same:
                 suggestion.failed = failed
+                # The ticks and labels as the pilot left them.
+                suggestion.ticked = (set(posted.getlist("members")) if failed.name != "dismiss"
+                                     else {str(i) for i in suggestion.member_ids})
                 anchor = f"suggestion-{position}"
                 break
     return render(request, "commentary/suggestions.html", {

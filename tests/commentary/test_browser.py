@@ -67,3 +67,41 @@ def test_a_pilot_merges_two_themes_and_marks_a_quote(live_server, new_page, asse
     names = set(Referent.objects.values_list("last_name", flat=True))
     assert not any(re.search(rf"\b{re.escape(n)}\b", quote.text) for n in names)
     assert_accessible(page, "après la citation retenue")
+
+
+def test_a_pilot_divides_a_suggestion_with_the_keyboard(live_server, new_page, assert_accessible):
+    from bilan.commentary.services import suggestions
+
+    load_demo()
+    pilot = get_user_model().objects.create_user("pilote-suggestions", password="motdepasse-test-1")
+    Membership.objects.create(user=pilot, academie=Academie.objects.get(code="poitiers"), role=Role.PILOT)
+    campaign = Campaign.objects.get(slug="2023-2024")
+    found = suggestions(campaign, "MOB_COMMENTS")[0]  # loads the models here, not under the page's timeout
+    page = logged_in_page(new_page, live_server, pilot)
+    errors = []
+    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.goto(live_server.url + "/campagnes/2023-2024/commentaires/MOB_COMMENTS/suggestions/")
+    for width in (1280, 360):
+        page.set_viewport_size({"width": width, "height": 900})
+        assert_accessible(page, f"thèmes suggérés ({width} px)")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+    # Untick the first comment, open « Diviser en deux thèmes », name both themes and divide: keys only.
+    first = page.locator(f"#s1-c{found.member_ids[0]}")
+    first.focus()
+    page.keyboard.press("Space")
+    assert not first.is_checked()
+    page.locator("#suggestion-1 summary").focus()
+    page.keyboard.press("Enter")
+    page.locator("#accept-label-1").focus()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Tablettes en classe")
+    page.locator("#split-other-1").focus()
+    page.keyboard.type("Autre sujet")
+    page.keyboard.press("Tab")
+    page.keyboard.press("Enter")
+    page.get_by_text("Suggestion divisée").wait_for()
+    main, other = ThemeRecord.objects.get(label="Tablettes en classe"), ThemeRecord.objects.get(label="Autre sujet")
+    assert main.question_codes == ["MOB_COMMENTS"] and other.question_codes == ["MOB_COMMENTS"]
+    assert_accessible(page, "après la division d'une suggestion")
+    assert not errors, errors
