@@ -83,6 +83,18 @@ def summarise(
     return summaries
 
 
+# Maximal marginal relevance (Carbonell & Goldstein, 1998): each next quote maximises
+# MMR_LAMBDA × relevance − (1 − MMR_LAMBDA) × its largest overlap with a quote already chosen, so a
+# theme's second quote is sure AND says something the first does not.
+MMR_LAMBDA = 0.7
+
+
+def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    """Share of the shorter signature's words found in the other (``same_remark``'s measure), 0 when empty."""
+    shorter = min(len(first), len(second))
+    return len(first & second) / shorter if shorter else 0.0
+
+
 def _quotes(
     members: Sequence[Assignment],
     texts: Mapping[Any, str],
@@ -90,36 +102,54 @@ def _quotes(
     pseudonymiser: Pseudonymiser,
     count: int,
 ) -> tuple[str, ...]:
-    def preference(a: Assignment):
-        length = len(texts[a.comment_id].strip())
-        fits = _QUOTE_MIN <= length <= _QUOTE_MAX
-        return (not fits, -_SOURCE_TRUST.get(a.source, 0), -a.confidence, length, str(a.comment_id))
+    def fits(a: Assignment) -> bool:
+        return _QUOTE_MIN <= len(texts[a.comment_id].strip()) <= _QUOTE_MAX
 
-    quotes: list[str] = []
-    seen_respondents, seen_texts, seen_raw = set(), set(), set()
-    seen_marks: list[frozenset[str]] = []
+    def preference(a: Assignment):
+        return (not fits(a), -_SOURCE_TRUST.get(a.source, 0), -a.confidence,
+                len(texts[a.comment_id].strip()), str(a.comment_id))
+
+    def relevance(a: Assignment) -> float:
+        """In [0, 1]: the assignment's confidence first, then a trusted source and a readable length."""
+        return 0.6 * a.confidence + 0.2 * _SOURCE_TRUST.get(a.source, 0) / 2 + 0.2 * fits(a)
+
+    # Candidates: the preferred distinct texts, at most QUOTE_CANDIDATES_PER_QUOTE per quote wanted.
     # Pseudonymising runs a language model on each text (milliseconds each): a theme of 10^4 comments
     # that all read the same once pseudonymised (« RAS », a number replaced) must not cost minutes.
-    tried = 0
+    pool: list[tuple[Assignment, str, frozenset[str]]] = []
+    seen_raw = set()
     for assignment in sorted(members, key=preference):
-        if len(quotes) >= count or tried >= count * QUOTE_CANDIDATES_PER_QUOTE:
+        if len(pool) >= count * QUOTE_CANDIDATES_PER_QUOTE:
             break
-        respondent = lookup(assignment.comment_id)
         raw = texts[assignment.comment_id].strip()
         raw_key = " ".join(raw.lower().split())
-        if (respondent is not None and respondent in seen_respondents) or raw_key in seen_raw:
-            continue  # the same text or the same person again: nothing new to pseudonymise
-        seen_raw.add(raw_key)
-        tried += 1
+        if raw_key not in seen_raw:
+            seen_raw.add(raw_key)
+            pool.append((assignment, raw, signature(raw)))
+
+    quotes: list[str] = []
+    seen_respondents, seen_texts = set(), set()
+    chosen_marks: list[frozenset[str]] = []
+    while pool and len(quotes) < count:
+        def marginal(item: tuple[Assignment, str, frozenset[str]]) -> float:
+            redundancy = max((_overlap(item[2], mark) for mark in chosen_marks), default=0.0)
+            return MMR_LAMBDA * relevance(item[0]) - (1 - MMR_LAMBDA) * redundancy
+
+        # max() keeps the first of equal scores: the preferred one.
+        best = max(pool, key=marginal)
+        pool.remove(best)
+        assignment, raw, _ = best
+        respondent = lookup(assignment.comment_id)
+        if respondent is not None and respondent in seen_respondents:
+            continue  # the same person again: nothing new to pseudonymise
         text = pseudonymiser.apply(raw)
         key = " ".join(text.lower().split())
         mark = signature(text)
         # Never two near-identical quotes (« … » and « … Merci ! »): the second says nothing new.
-        if ((respondent is not None and respondent in seen_respondents) or key in seen_texts
-                or any(same_remark(mark, other) for other in seen_marks)):
+        if key in seen_texts or any(same_remark(mark, other) for other in chosen_marks):
             continue
         seen_respondents.add(respondent)
         seen_texts.add(key)
-        seen_marks.append(mark)
+        chosen_marks.append(mark)
         quotes.append(text)
     return tuple(quotes)

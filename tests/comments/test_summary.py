@@ -87,3 +87,22 @@ def test_a_theme_never_quotes_two_near_identical_comments():
                         {1: "a", 2: "b", 3: "c"}, pseudonymiser=Pseudonymiser(use_ner=False), quotes_per_theme=3)
     assert len(memo.quotes) == 2 and comments[2].text in memo.quotes
     assert sum("Courbe de l'oubli" in quote for quote in memo.quotes) == 1
+
+
+def test_the_second_quote_says_something_the_first_does_not():
+    # Maximal marginal relevance: B is surer than C but repeats half of A (not a near-duplicate), C is new.
+    comments = [Comment(1, "Le wifi tombe dans les salles du deuxième étage."),
+                Comment(2, "Le wifi tombe aussi au CDI pendant les recherches des élèves."),
+                Comment(3, "Il faudrait des bornes plus puissantes pour tout le bâtiment.")]
+    assignments = [Assignment(1, "wifi", 0.95, "keyword"), Assignment(2, "wifi", 0.9, "keyword"),
+                   Assignment(3, "wifi", 0.8, "keyword")]
+    quotes = next(s for s in summarise(BOOK, assignments, comments, lambda cid: cid,
+                                       pseudonymiser=Pseudonymiser(use_ner=False), quotes_per_theme=2)
+                  if s.code == "wifi").quotes
+    assert quotes == (comments[0].text, comments[2].text)
+    # With nothing to repeat, relevance decides: the surest first, then the next surest.
+    alone = [Assignment(1, "wifi", 0.95, "keyword"), Assignment(2, "wifi", 0.9, "keyword")]
+    quotes = next(s for s in summarise(BOOK, alone, comments, lambda cid: cid,
+                                       pseudonymiser=Pseudonymiser(use_ner=False), quotes_per_theme=2)
+                  if s.code == "wifi").quotes
+    assert quotes == (comments[0].text, comments[1].text)
