@@ -89,7 +89,7 @@ def test_readers_see_the_page_pilots_confirm_outsiders_get_not_found(personas, s
     assert client_for(personas["outsider"]).get(PAGE).status_code == 404
     pilot = client_for(personas["pilot"])
     page = pilot.get(PAGE).content.decode()
-    assert "Confirmer ces thèmes" in page and "0 commentaires relus sur" in page
+    assert "Confirmer ces thèmes" in page and "0\u00a0commentaire relu sur" in page
     item = review.review_state(seed_campaign, QUESTION).current
     done = pilot.post(PAGE + "confirmer/", {"response": str(item.response_id), "themes": item.proposed})
     assert done.status_code == 302 and done["Location"] == PAGE

@@ -54,7 +54,7 @@ def test_a_pilot_reviews_ten_comments_with_the_keyboard_alone(live_server, new_p
         page.keyboard.press("1")               # toggles the first theme
         with page.expect_navigation():
             page.keyboard.press("Enter")       # confirms
-        page.get_by_text(re.compile(rf"^{done} commentaires? relus? sur")).wait_for()
+        page.get_by_text(re.compile(rf"^{done}\s+commentaires? relus? sur")).wait_for()
         saved = CommentReview.objects.get(response_id=comment, question_code=QUESTION)
         assert (first_theme in saved.themes) == (not was_checked)
         assert int(page.locator("input[name=response]").get_attribute("value")) != comment
