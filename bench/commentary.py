@@ -119,7 +119,7 @@ def review_over_http(url: str, reviews: int) -> None:
             start = time.perf_counter()
             page = browser.open("POST", form.action, fields, referer=page.path)
             round_trips.append(time.perf_counter() - start)
-            if page.status != 200 or "Confirmer ces thèmes" not in page.body and "ont été relus" not in page.body:
+            if page.status != 200 or ("Confirmer ces thèmes" not in page.body and "ont été relus" not in page.body):
                 raise SystemExit(f"confirming: HTTP {page.status} on {page.path}")
         browser.close()
         print(f"review page over HTTP ({QUESTION}), fresh server: first load {first:.2f} s (automatic pass + model)")
