@@ -558,6 +558,9 @@ class Pseudonymiser:
                 if ((word.is_sent_start or _at_sentence_start(text, word.idx))
                         and simplemma.is_known(word.text.lower(), lang="fr")):
                     continue  # « Merci », « Super » at the start of a sentence
+                if (_at_sentence_start(text, word.idx) and re.match(r"\s*:", text[end:])
+                        and not _is_first_name(word.text)):
+                    continue  # a heading: « Dyscalculie : quels outils ? »
             spans.append((start, end))
         return spans
 

@@ -179,5 +179,8 @@ def test_with_spacy_the_results_hold():
     assert pseudonymiser.apply("● Accompagner les collègues dans leurs projets") == (
         "● Accompagner les collègues dans leurs projets")
     assert pseudonymiser.apply("Mme Faucher, formatrice INSPÉ, est venue.") == f"{P}, formatrice INSPÉ, est venue."
+    # A word heading a comment before a colon is its subject; a first name there is still a person.
+    assert pseudonymiser.apply("Dyscalculie : quels outils en maths ?") == "Dyscalculie : quels outils en maths ?"
+    assert pseudonymiser.apply("Karim : merci pour tout.") == f"{P} : merci pour tout."
     assert pseudonymiser.apply("Merci à Lucas Bertrand et Anne L. pour Pix.") == f"Merci à {P} et {P} pour Pix."
     assert pseudonymiser.apply("Au lycée Victor Hugo, la rose des vents.") == f"Au {S}, la rose des vents."
