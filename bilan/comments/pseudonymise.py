@@ -521,8 +521,10 @@ class Pseudonymiser:
             previous = merged[-1] if merged else None
             if previous is not None and _same_person(text, previous, finding):
                 end = finding.end
-                if text[previous.end:finding.start].strip() == "(" and text[end:end + 1] == ")":
-                    end += 1  # « Rousseau (Mathieu) »
+                if text[previous.end:finding.start].strip() == "(":
+                    # « Rousseau (Mathieu) », « Mme Berger (Rose pour les intimes) »: the bracket goes too.
+                    tail = _NICKNAME_TAIL_RE.match(text, end)
+                    end = tail.end() if tail else end + (text[end:end + 1] == ")")
                 merged[-1] = replace(previous, end=end, text=text[previous.start:end])
             else:
                 merged.append(finding)
@@ -661,6 +663,11 @@ def _name_words(text: str) -> int:
     return sum(not re.fullmatch(_PARTICLE, w) for w in words)
 
 
+# What may follow a first name in brackets after a person's name, up to the closing bracket:
+# « (Rose pour les intimes) », « (JP pour tout le monde) », « (dite Zaza) ».
+_NICKNAME_TAIL_RE = re.compile(r"\s+(?:pour|dit|dite)\b[^()]{0,40}\)")
+
+
 def _same_person(text: str, first: Finding, second: Finding) -> bool:
     """Two person findings separated by spaces, a hyphen or an opening bracket name one person,
     unless the second opens with a title (« M. Martin Mme Durand ») or both are full names."""
@@ -670,7 +677,8 @@ def _same_person(text: str, first: Finding, second: Finding) -> bool:
     if not re.fullmatch(r"[ \t]*[\-‐]?[ \t]*|[ \t]*\([ \t]*", gap):
         return False
     if "(" in gap:
-        return text[second.end:second.end + 1] == ")" and _name_words(second.text) == 1
+        return _name_words(second.text) == 1 and (text[second.end:second.end + 1] == ")"
+                                                  or _NICKNAME_TAIL_RE.match(text, second.end) is not None)
     if _TITLE_AT_START_RE.match(second.text + " "):
         return False
     return not (_name_words(first.text) >= 2 and _name_words(second.text) >= 2)

@@ -34,13 +34,12 @@ HELD_OUT = "pseudonymisation-fifth.yaml"
 # What is left on the corpora used to tune: a school named by its short name alone (« Branly a une
 # super salle »), a tool that is also a first name (« un site statique avec Hugo »), a lower-case first
 # name that is also a word (« thaïs et … »), a school's name in lower case alone (« de brassens »),
-# « c'est Noël » when Noël is in the roster, a nickname (« le vieux Sergent ») and one person named
-# twice (« Mme Berger (Rose pour les intimes) »).
+# « c'est Noël » when Noël is in the roster and a nickname (« le vieux Sergent »).
 TUNED_NOW = {
     "pseudonymisation.yaml": {"leaks": 0, "lost": 0, "side_by_side": 0},
     "pseudonymisation-new.yaml": {"leaks": 1, "lost": 1, "side_by_side": 0},
     "pseudonymisation-third.yaml": {"leaks": 2, "lost": 1, "side_by_side": 0},
-    "pseudonymisation-final.yaml": {"leaks": 1, "lost": 0, "side_by_side": 1},
+    "pseudonymisation-final.yaml": {"leaks": 1, "lost": 0, "side_by_side": 0},
 }
 # The held-out corpus as first measured (2026-11-30), before anyone looked at its failures. The target is
 # 0, 0 and 0 (issue 17); these figures only keep it from getting worse.

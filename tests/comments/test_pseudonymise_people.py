@@ -129,6 +129,9 @@ def test_one_person_in_brackets_is_one_placeholder(roster):
     assert roster.apply("Morel (Pierre) est parti.") == f"{P} est parti."
     # A role in brackets stays.
     assert roster.apply("Mme Morel (documentaliste) aide.") == f"{P} (documentaliste) aide."
+    # A first name given as a nickname in the bracket is the same person, bracket included.
+    assert roster.apply("Mme Morel (Pierre pour les intimes) a réparé le TBI.") == f"{P} a réparé le TBI."
+    assert roster.apply("Mme Morel (Karim est son remplaçant) aide.") == f"{P} ({P} est son remplaçant) aide."
     # A surname with a particle is one name part: « Pascal (Da Silva) » is one person.
     with_particle = Pseudonymiser([Person("Pascal", "Da Silva")], use_ner=False)
     assert with_particle.apply("Pascal (Da Silva) et Rémi se relaient.") == f"{P} et {P} se relaient."
