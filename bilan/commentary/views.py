@@ -98,10 +98,10 @@ def _suggestions_page(request, campaign, question, failed=None):
     anchor = "erreurs"
     if failed is not None:
         posted = failed.data
+        shown_ids = sorted(posted.getlist("everyone") or posted.getlist("members"))
         for position, suggestion in enumerate(found, start=1):
-            shown_ids = posted.getlist("everyone") or posted.getlist("members")
             same = (suggestion.label == posted.get("label") if failed.name == "dismiss"
-                    else sorted(str(i) for i in suggestion.member_ids) == sorted(shown_ids))
+                    else sorted(str(i) for i in suggestion.member_ids) == shown_ids)
             if same:
                 suggestion.failed = failed
                 # The ticks and labels as the pilot left them.

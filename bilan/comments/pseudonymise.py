@@ -63,14 +63,11 @@ _PARTICLE = (r"(?:[Vv]an [Dd]e[rn]|[Vv]on [Dd]e[rn]|[Dd]e [Ll]a|de|du|des|d['’
 # « M. le Maire », « Mme la Principale »: a title before a function is not a name.
 _FUNCTION_NOUNS = (r"(?i:maire|principale?|proviseure?|directeur|directrice|recteur|rectrice|inspecteur|inspectrice"
                    r"|pr[ée]f[èe]te?|pr[ée]sidente?|ministre|adjointe?|gestionnaire|conseill[eè]re?|doyenne?)\b")
-_TITLED_RE = re.compile(
-    rf"\b{_TITLES}\s+(?!(?:{_PARTICLE}\s*)?{_FUNCTION_NOUNS})(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
-    rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*"
-)
-_ROLE_NAME_RE = re.compile(
-    rf"\b{_ROLES}\s+(?P<name>(?:{_TITLES}\s+)?(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
-    rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*)"
-)
+# The name after a title or a role: initials, particles, name parts, up to the next title.
+_NAME_AFTER_TITLE = (rf"(?:{_INITIAL}\s*)?(?:{_PARTICLE}\s*)?{_NAME_WORD}"
+                     rf"(?:(?:\s+|[\-‐])(?!{_TITLES}\s)(?:{_PARTICLE}\s*)?(?:{_INITIAL}|{_CAP_WORD}))*")
+_TITLED_RE = re.compile(rf"\b{_TITLES}\s+(?!(?:{_PARTICLE}\s*)?{_FUNCTION_NOUNS}){_NAME_AFTER_TITLE}")
+_ROLE_NAME_RE = re.compile(rf"\b{_ROLES}\s+(?P<name>(?:{_TITLES}\s+)?{_NAME_AFTER_TITLE})")
 # A title written in lower case before a lower-case surname (« mr bouchet », « mme pineau »): the
 # surname is checked against the dictionary and the function words (« madame la principale »).
 _LOWER_TITLED_RE = re.compile(
@@ -481,9 +478,9 @@ class Pseudonymiser:
                        and all(p in first_names(frequent=True) for p in re.split(r"[\-‐]", fold(word).lower()) if p))
             if (capitalised and (not known or cue)) or (not capitalised and not known and (cue or foreign)):
                 spans.append((start, end))
-        # Two capitalised words: a first name (of any country) and a word no French dictionary knows, in
-        # either order (« Grâce Mbala », « Delage Aurore »); or two words no dictionary knows after a
-        # person's cue (« merci à Fatou Ndiaye »).
+        # Two capitalised words: a first name that is also a word and a word no French dictionary knows,
+        # in either order (« Grâce Mbala », « Delage Aurore »); two words no dictionary knows after a
+        # person's cue (« merci à Fatou Ndiaye »); a first name and a word before a person's verb.
         for m in _TWO_NAMES_RE.finditer(text):
             start, end = m.span()
             words = [w for w in re.split(r"[\s\-‐]+", m.group()) if w]

@@ -25,6 +25,12 @@ def signature(text: str) -> frozenset[str]:
     return frozenset(content_stems(text))
 
 
+def overlap(first: frozenset[str], second: frozenset[str]) -> float:
+    """Share of the shorter signature's words found in the other (``same_remark``'s measure), 0 when empty."""
+    shorter = min(len(first), len(second))
+    return len(first & second) / shorter if shorter else 0.0
+
+
 def same_remark(first: frozenset[str], second: frozenset[str]) -> bool:
     """Whether two signatures are one remark: at least SHARED_SHARE of the shorter's words in the other.
 

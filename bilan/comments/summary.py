@@ -10,7 +10,7 @@ from typing import Any
 from .assignment import Assignment
 from .codebook import Codebook, Comment
 from .pseudonymise import Pseudonymiser
-from .similarity import same_remark, signature
+from .similarity import overlap, same_remark, signature
 
 __all__ = ["ThemeSummary", "summarise"]
 
@@ -89,12 +89,6 @@ def summarise(
 MMR_LAMBDA = 0.7
 
 
-def _overlap(first: frozenset[str], second: frozenset[str]) -> float:
-    """Share of the shorter signature's words found in the other (``same_remark``'s measure), 0 when empty."""
-    shorter = min(len(first), len(second))
-    return len(first & second) / shorter if shorter else 0.0
-
-
 def _quotes(
     members: Sequence[Assignment],
     texts: Mapping[Any, str],
@@ -132,7 +126,7 @@ def _quotes(
     chosen_marks: list[frozenset[str]] = []
     while pool and len(quotes) < count:
         def marginal(item: tuple[Assignment, str, frozenset[str]]) -> float:
-            redundancy = max((_overlap(item[2], mark) for mark in chosen_marks), default=0.0)
+            redundancy = max((overlap(item[2], mark) for mark in chosen_marks), default=0.0)
             return MMR_LAMBDA * relevance(item[0]) - (1 - MMR_LAMBDA) * redundancy
 
         # max() keeps the first of equal scores: the preferred one.
